@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install the Debian packages the tests use as independent readers, when they are missing.
+set -euo pipefail
+need=()
+command -v pandoc >/dev/null 2>&1 || need+=(pandoc)
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+python3 -c "import uno" >/dev/null 2>&1 || [ -e /usr/lib/python3/dist-packages/uno.py ] || need+=(python3-uno)
+command -v git >/dev/null 2>&1 || need+=(git)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "Installing Debian packages: ${need[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "missing Debian packages (${need[*]}); install them as root" >&2; exit 1
+  fi
+fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null

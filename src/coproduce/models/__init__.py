@@ -1,0 +1,83 @@
+"""The domain vocabulary: pydantic models only, no I/O."""
+
+from coproduce.models.audience import BUILT_IN_AUDIENCES, Audience, Channel
+from coproduce.models.block import (
+    Block,
+    Heading,
+    ListItem,
+    Paragraph,
+    Quote,
+    Span,
+    Table,
+    TableCell,
+    TableRow,
+    TextBlock,
+    spans_text,
+)
+from coproduce.models.cycle import (
+    TRANSITIONS,
+    CycleEvent,
+    CycleState,
+    Question,
+    ReviewCycle,
+    Transition,
+    next_state,
+)
+from coproduce.models.decision import DecisionOutcome, SignoffDecision
+from coproduce.models.document import Document, DocumentMeta, is_slug, slugify
+from coproduce.models.feedback import (
+    Anchor,
+    AnchorStatus,
+    Disposition,
+    FeedbackItem,
+    Outcome,
+)
+from coproduce.models.pack import PackFile, PackManifest
+from coproduce.models.participant import Participant, ParticipantRecord
+from coproduce.models.validation import describe_errors, load_model
+from coproduce.models.version import Person, SectionChange, Version, approved_tag
+
+__all__ = [
+    "BUILT_IN_AUDIENCES",
+    "TRANSITIONS",
+    "Anchor",
+    "AnchorStatus",
+    "Audience",
+    "Block",
+    "Channel",
+    "CycleEvent",
+    "CycleState",
+    "DecisionOutcome",
+    "Disposition",
+    "Document",
+    "DocumentMeta",
+    "FeedbackItem",
+    "Heading",
+    "ListItem",
+    "Outcome",
+    "PackFile",
+    "PackManifest",
+    "Paragraph",
+    "Participant",
+    "ParticipantRecord",
+    "Person",
+    "Question",
+    "Quote",
+    "ReviewCycle",
+    "SectionChange",
+    "SignoffDecision",
+    "Span",
+    "Table",
+    "TableCell",
+    "TableRow",
+    "TextBlock",
+    "Transition",
+    "Version",
+    "approved_tag",
+    "describe_errors",
+    "is_slug",
+    "load_model",
+    "next_state",
+    "slugify",
+    "spans_text",
+]
