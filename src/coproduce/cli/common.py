@@ -1,0 +1,75 @@
+"""What every command shares: the global options, finding the repository, printing results."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from coproduce.config import Settings
+    from coproduce.models import Person
+    from coproduce.store import GuidanceRepo
+
+
+@dataclass
+class Options:
+    """Global options given before the command name."""
+
+    repo: Path | None = None
+    verbose: bool = False
+
+
+OPTIONS = Options()
+
+
+def set_options(*, repo: Path | None, verbose: bool) -> None:
+    """Record the global options for the commands that follow."""
+    OPTIONS.repo = repo
+    OPTIONS.verbose = verbose
+
+
+def open_repo() -> GuidanceRepo:
+    """Return the guidance repository from --repo, COPRODUCE_REPO or the current directory."""
+    from coproduce.store import GuidanceRepo
+
+    return GuidanceRepo.find(explicit=OPTIONS.repo, cwd=Path.cwd())
+
+
+def load_repo_settings(repo: GuidanceRepo) -> Settings:
+    """Return the validated settings of ``repo`` (coproduce.toml + environment)."""
+    from coproduce.config import load_settings
+
+    return load_settings(repo.root, os.environ)
+
+
+def acting_person(repo: GuidanceRepo, author: str | None) -> Person:
+    """Return who is acting: --author, COPRODUCE_AUTHOR, coproduce.toml, then git config."""
+    from coproduce.store import resolve_author
+
+    return resolve_author(author, load_repo_settings(repo), repo=repo)
+
+
+def print_json(data: Any) -> None:
+    """Print ``data`` as stable, indented JSON on stdout."""
+    sys.stdout.write(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n")
+
+
+def info(message: str) -> None:
+    """Print a human-facing progress or result line on stderr-free stdout."""
+    typer.echo(message)
+
+
+def warn(message: str) -> None:
+    """Print a warning line on stderr."""
+    typer.echo(f"warning: {message}", err=True)
+
+
+REPO_HELP = "Guidance repository (default: COPRODUCE_REPO, else found from the current directory)."
+AUTHOR_HELP = 'Acting person as "Name <email>" (default: COPRODUCE_AUTHOR, coproduce.toml, git).'
+JSON_HELP = "Print machine-readable JSON (keys documented in docs/cli.md)."

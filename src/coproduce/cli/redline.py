@@ -1,0 +1,50 @@
+"""The redline command: tracked changes between two versions of a document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from coproduce.cli.common import info, open_repo, warn
+
+
+def redline(
+    slug: str = typer.Argument(..., help="Document id."),
+    base: str | None = typer.Option(
+        None, "--base", help="Base revision (default: the latest approved tag)."
+    ),
+    proposed: str = typer.Option("HEAD", "--proposed", help="Proposed revision."),
+    author: str | None = typer.Option(
+        None, "--author", help="Put this one name on every change instead of commit authors."
+    ),
+    fmt: str = typer.Option("docx", "--format", "-f", help="docx or html."),
+    allow_empty: bool = typer.Option(
+        False, "--allow-empty", help="Write an empty redline when nothing changed."
+    ),
+    output: Path = typer.Option(..., "--output", "-o", help="File to write."),
+) -> None:
+    """Write native Word tracked changes (or HTML) from BASE to PROPOSED, attributed by commit."""
+    from coproduce.errors import InvalidInputError, NotFoundError
+    from coproduce.guidance import write_atomically
+    from coproduce.redline import redline as make_redline
+
+    if fmt not in ("docx", "html"):
+        raise InvalidInputError(f"unknown format {fmt!r}: choose docx or html")
+    if not output.parent.exists():
+        raise NotFoundError(f"output folder does not exist: {output.parent}")
+    result = make_redline(
+        open_repo(), slug, base=base, proposed=proposed, author=author, allow_empty=allow_empty
+    )
+    for notice in result.notices:
+        warn(notice)
+    if fmt == "html":
+        write_atomically(output, result.html().encode("utf-8"))
+    else:
+        write_atomically(output, result.to_bytes())
+    info(f"Wrote {output}: {result.summary()}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the redline command to ``app``."""
+    app.command("redline")(redline)

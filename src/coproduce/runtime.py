@@ -1,0 +1,232 @@
+"""Supervise the one embedded Prefect server coproduce uses when PREFECT_API_URL is not set.
+
+Nothing here imports prefect: the server runs as ``prefect server start`` from this
+interpreter's environment, its database lives in the state directory, and a small JSON file
+(pid, port, url) lets every later command reuse it and ``stop_server`` end it by PID.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from coproduce.errors import CoproduceError, StateError
+
+SERVER_FILE = "server.json"
+LOG_FILE = "server.log"
+LOCK_FILE = "server.lock"
+HOST = "127.0.0.1"
+OFFLINE_ENV = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_UI_ENABLED": "true",
+    "DO_NOT_TRACK": "1",
+}
+
+
+@dataclass(frozen=True)
+class ServerHandle:
+    """Where the Prefect API is, and whether coproduce supervises it (embedded) or not."""
+
+    api_url: str
+    home: Path | None = None
+    pid: int | None = None
+    embedded: bool = False
+    reused: bool = False
+
+    def env(self) -> dict[str, str]:
+        """Return the environment variables a child process needs to use this server."""
+        values = {"PREFECT_API_URL": self.api_url, **OFFLINE_ENV}
+        if self.home is not None:
+            values["PREFECT_HOME"] = str(self.home)
+        return values
+
+
+def prefect_dir(state_dir: Path) -> Path:
+    """Return the folder holding the embedded server's home, database, pid file and log."""
+    return state_dir / "prefect"
+
+
+def prefect_command() -> list[str]:
+    """Return the command that runs the prefect CLI from this interpreter's environment."""
+    script = Path(sys.executable).parent / "prefect"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "prefect"]
+
+
+def is_healthy(api_url: str, *, timeout: float = 2.0) -> bool:
+    """Return whether the Prefect API at ``api_url`` answers its health check."""
+    try:
+        with urllib.request.urlopen(f"{api_url.rstrip('/')}/health", timeout=timeout) as r:
+            return bool(r.status == 200 and r.read().strip() == b"true")
+    except (OSError, urllib.error.URLError, ValueError):
+        return False
+
+
+def read_server(state_dir: Path) -> ServerHandle | None:
+    """Return the recorded embedded server if its process is alive and it is ours; else None."""
+    path = prefect_dir(state_dir) / SERVER_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        pid, url = int(data["pid"]), str(data["api_url"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not _is_our_server(pid):
+        return None
+    return ServerHandle(api_url=url, home=prefect_dir(state_dir) / "home", pid=pid, embedded=True)
+
+
+def ensure_server(*, state_dir: Path, timeout: float = 60.0) -> ServerHandle:
+    """Return the Prefect API to use: PREFECT_API_URL, else the embedded server (started once)."""
+    external = os.environ.get("PREFECT_API_URL")
+    if external and not _is_embedded_url(external, state_dir):
+        return ServerHandle(api_url=external.rstrip("/"))
+    folder = prefect_dir(state_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    with _locked(folder / LOCK_FILE):
+        current = read_server(state_dir)
+        if current is not None and _wait_healthy(current.api_url, current.pid, timeout=timeout):
+            return ServerHandle(**{**current.__dict__, "reused": True})
+        if current is not None:
+            _terminate(current.pid or 0)
+        return _start(folder, timeout=timeout)
+
+
+def stop_server(*, state_dir: Path, grace: float = 10.0) -> bool:
+    """Stop the embedded server by its PID; return whether one was running."""
+    folder = prefect_dir(state_dir)
+    if not folder.is_dir():
+        return False
+    with _locked(folder / LOCK_FILE):
+        current = read_server(state_dir)
+        (folder / SERVER_FILE).unlink(missing_ok=True)
+        if current is None or current.pid is None:
+            return False
+        _terminate(current.pid, grace=grace)
+        return True
+
+
+def activate(handle: ServerHandle) -> None:
+    """Point this process at ``handle`` (call before prefect is first imported)."""
+    os.environ.update(handle.env())
+
+
+def _start(folder: Path, *, timeout: float) -> ServerHandle:
+    home = folder / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    url = f"http://{HOST}:{port}/api"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(OFFLINE_ENV)
+    env.update(
+        {
+            "PREFECT_HOME": str(home),
+            "PREFECT_API_URL": url,
+            "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{folder / 'prefect.db'}",
+            "PREFECT_SERVER_API_HOST": HOST,
+            "PREFECT_SERVER_API_PORT": str(port),
+        }
+    )
+    command = [*prefect_command(), "server", "start", "--host", HOST, "--port", str(port)]
+    with open(folder / LOG_FILE, "ab") as log:
+        process = subprocess.Popen(
+            command,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    if not _wait_healthy(url, process.pid, timeout=timeout):
+        _terminate(process.pid)
+        raise StateError(
+            f"the embedded Prefect server did not become healthy in {timeout:.0f}s; "
+            f"see {folder / LOG_FILE}"
+        )
+    record = {"pid": process.pid, "port": port, "api_url": url, "started": time.time()}
+    (folder / SERVER_FILE).write_text(json.dumps(record), encoding="utf-8")
+    return ServerHandle(api_url=url, home=home, pid=process.pid, embedded=True)
+
+
+def _wait_healthy(url: str, pid: int | None, *, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if is_healthy(url):
+            return True
+        if pid is not None and not _alive(pid):
+            return False
+        time.sleep(0.25)
+    return False
+
+
+def _terminate(pid: int, *, grace: float = 10.0) -> None:
+    # The server runs in its own session; signal the whole group so uvicorn goes too.
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, sig)
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            if not _alive(pid):
+                return
+            time.sleep(0.1)
+    if _alive(pid):
+        raise CoproduceError(f"could not stop the embedded Prefect server (pid {pid})")
+
+
+def _alive(pid: int) -> bool:
+    with contextlib.suppress(ChildProcessError):
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done == pid:
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    state = Path(f"/proc/{pid}/stat")
+    with contextlib.suppress(OSError):
+        return state.read_text().split(") ", 1)[1][:1] != "Z"
+    return True
+
+
+def _is_our_server(pid: int) -> bool:
+    # A recycled PID must never be taken for our server (and never be killed).
+    if not _alive(pid):
+        return False
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return True
+    return b"server" in cmdline and any(b"prefect" in part for part in cmdline)
+
+
+def _is_embedded_url(url: str, state_dir: Path) -> bool:
+    current = read_server(state_dir)
+    return current is not None and current.api_url == url.rstrip("/")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with open(path, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
