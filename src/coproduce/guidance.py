@@ -41,7 +41,9 @@ class ImportResult:
     warnings: list[str]
 
 
-def create_repository(*, path: Path, sample: bool = False, author: str | None = None) -> CreatedRepository:
+def create_repository(
+    *, path: Path, sample: bool = False, author: str | None = None
+) -> CreatedRepository:
     """Create a guidance repository; with ``sample``, add the sample guidance approved as v1.0."""
     from coproduce.config import load_settings
     from coproduce.store import resolve_author
@@ -68,7 +70,9 @@ def _add_sample(repo: GuidanceRepo, *, slug: str, author: Person) -> str:
 
     document = parse_markdown(str(files[f"guidance/{slug}.md"]), slug=slug)
     repo.commit_files(files, author=author, message=f"Add sample guidance: {document.meta.title}")
-    return repo.approve(slug, document.meta.version, author=author, message="Sample guidance, approved")
+    return repo.approve(
+        slug, document.meta.version, author=author, message="Sample guidance, approved"
+    )
 
 
 def load_source(source: Path, *, slug: str) -> tuple[Document, list[str]]:
@@ -85,7 +89,9 @@ def load_source(source: Path, *, slug: str) -> tuple[Document, list[str]]:
 
         result = read_docx(source, slug=slug)
         return result.document, list(result.warnings)
-    raise InvalidInputError(f"cannot import {source.name}: expected a Word .docx or Markdown .md file")
+    raise InvalidInputError(
+        f"cannot import {source.name}: expected a Word .docx or Markdown .md file"
+    )
 
 
 def import_document(
@@ -125,8 +131,12 @@ def import_document(
     )
     tag = None
     if approved is not None:
-        tag = repo.approve(slug, approved, author=author, message=f"Approved on import of {source.name}")
-    return ImportResult(slug=slug, commit=commit, words=document.word_count(), tag=tag, warnings=warnings)
+        tag = repo.approve(
+            slug, approved, author=author, message=f"Approved on import of {source.name}"
+        )
+    return ImportResult(
+        slug=slug, commit=commit, words=document.word_count(), tag=tag, warnings=warnings
+    )
 
 
 def _check_new_version(repo: GuidanceRepo, *, slug: str, number: str, exists: bool) -> None:
@@ -146,7 +156,9 @@ def render_document(
 ) -> Path:
     """Render one version of a document as docx, html or md to ``output`` (written atomically)."""
     if fmt not in RENDER_FORMATS:
-        raise InvalidInputError(f"unknown format {fmt!r}: choose one of {', '.join(RENDER_FORMATS)}")
+        raise InvalidInputError(
+            f"unknown format {fmt!r}: choose one of {', '.join(RENDER_FORMATS)}"
+        )
     document = repo.read_document(slug, rev)
     if not output.parent.exists():
         raise NotFoundError(f"output folder does not exist: {output.parent}")

@@ -126,7 +126,12 @@ def _start(folder: Path, *, timeout: float) -> ServerHandle:
     home.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     url = f"http://{HOST}:{port}/api"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    # The server's own settings (PREFECT_SERVER_*) pass through; client settings do not.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PREFECT_") or k.startswith("PREFECT_SERVER_")
+    }
     env.update(OFFLINE_ENV)
     env.update(
         {

@@ -7,7 +7,15 @@ from typing import Literal
 
 import typer
 
-from coproduce.cli.common import AUTHOR_HELP, JSON_HELP, acting_person, info, open_repo, print_json, warn
+from coproduce.cli.common import (
+    AUTHOR_HELP,
+    JSON_HELP,
+    acting_person,
+    info,
+    open_repo,
+    print_json,
+    warn,
+)
 
 RenderFormat = Literal["docx", "html", "md"]
 
@@ -52,14 +60,18 @@ def import_(
     )
     for line in result.warnings:
         warn(line)
-    info(f"Imported {source.name} as guidance/{slug}.md ({result.words} words, commit {result.commit[:10]})")
+    info(
+        f"Imported {source.name} as guidance/{slug}.md ({result.words} words, commit {result.commit[:10]})"
+    )
     if result.tag:
         info(f"Approved as {result.tag}")
 
 
 def render(
     slug: str = typer.Argument(..., help="Document id."),
-    rev: str | None = typer.Option(None, "--rev", help="Tag, commit or branch (default: working tree)."),
+    rev: str | None = typer.Option(
+        None, "--rev", help="Tag, commit or branch (default: working tree)."
+    ),
     fmt: str = typer.Option("docx", "--format", "-f", help="docx, html or md."),
     output: Path = typer.Option(..., "--output", "-o", help="File to write."),
 ) -> None:
@@ -99,7 +111,9 @@ def versions(
         return
     for row in rows:
         mark = f"[{row['tag']}]" if row["tag"] else ""
-        info(f"{row['commit'][:10]} {row['date'][:10]} {row['author']:24} {row['message'][:50]} {mark}")
+        info(
+            f"{row['commit'][:10]} {row['date'][:10]} {row['author']:24} {row['message'][:50]} {mark}"
+        )
 
 
 def history(
@@ -116,7 +130,9 @@ def history(
         return
     for row in rows:
         fb = f" ({', '.join(row['feedback'])})" if row["feedback"] else ""
-        info(f"{row['commit'][:10]} {row['date'][:10]} {row['change']:8} {row['author']:24} {row['message'][:50]}{fb}")
+        info(
+            f"{row['commit'][:10]} {row['date'][:10]} {row['change']:8} {row['author']:24} {row['message'][:50]}{fb}"
+        )
 
 
 def approve(

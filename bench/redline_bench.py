@@ -1,0 +1,202 @@
+"""Benchmark our redline against python-redlines' Docxodus engine on synthetic guidance pairs.
+
+For each size (50k and 200k words by default) a real git repository is made in a temporary
+folder with an approved base and a proposed commit. Each tool runs as a whole process: wall
+seconds and peak RSS (resource.getrusage(RUSAGE_CHILDREN), measured by a wrapper process so
+runs do not mix). Both outputs are checked with pandoc: Accept All must read as the proposed
+clean render and Reject All as the base. Results go to bench/out/redline.json.
+
+    .venv/bin/python bench/redline_bench.py [--words 50000 200000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+OURS = """
+import sys
+from pathlib import Path
+from coproduce.redline import redline
+from coproduce.store.repo import GuidanceRepo
+result = redline(GuidanceRepo.open(Path(sys.argv[1])), "bench", base="bench/v1.0")
+result.save(Path(sys.argv[2]))
+"""
+DOCXODUS = """
+import sys
+from pathlib import Path
+from python_redlines.engines import DocxodusEngine
+out, _, _ = DocxodusEngine().run_redline(
+    "Bench", Path(sys.argv[1]).read_bytes(), Path(sys.argv[2]).read_bytes(),
+    date_time="2025-01-01T00:00:00Z",
+)
+Path(sys.argv[3]).write_bytes(out)
+"""
+
+
+def child(command: list[str]) -> None:
+    """Run ``command`` as this process's only child; print its wall seconds and peak RSS."""
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({"code": done.returncode, "wall_s": wall, "peak_mb": peak_kb / 1024,
+                      "stderr": done.stderr[-2000:]}))  # fmt: skip
+
+
+def measure(command: list[str], repeat: int) -> dict[str, object]:
+    """Return the best wall time and largest peak RSS of ``repeat`` isolated runs."""
+    runs = []
+    for _ in range(repeat):
+        wrapper = [sys.executable, str(Path(__file__).resolve()), "--child", "--", *command]
+        out = subprocess.run(wrapper, capture_output=True, text=True, check=True).stdout
+        runs.append(json.loads(out.strip().splitlines()[-1]))
+    failed = [r for r in runs if r["code"] != 0]
+    if failed:
+        return {"ok": False, "error": str(failed[0]["stderr"]).strip().splitlines()[-1:]}
+    return {
+        "ok": True,
+        "wall_s": round(min(float(r["wall_s"]) for r in runs), 3),
+        "peak_mb": round(max(float(r["peak_mb"]) for r in runs), 1),
+    }
+
+
+def plain(path: Path, mode: str | None = None) -> str:
+    """Return pandoc's plain text of a .docx (accept/reject view), whitespace normalised."""
+    args = ["pandoc", "-t", "plain", "--wrap=none", str(path)]
+    if mode:
+        args.insert(1, f"--track-changes={mode}")
+    text = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def correctness(redline: Path, base: Path, proposed: Path) -> dict[str, bool]:
+    """Return whether Accept All gives the proposed text and Reject All the base text."""
+    if not redline.exists() or shutil.which("pandoc") is None:
+        return {}
+    return {
+        "accept_is_proposed": plain(redline, "accept") == plain(proposed),
+        "reject_is_base": plain(redline, "reject") == plain(base),
+    }
+
+
+def make_repo(folder: Path, base_md: str, proposed_md: str) -> Path:
+    """Create a guidance repository: base approved as v1.0, proposed committed after it."""
+    from coproduce.models import Person
+    from coproduce.store.repo import GuidanceRepo
+
+    lead, editor = Person(name="Bench Lead"), Person(name="Bench Editor")
+    repo = GuidanceRepo.init(folder / "repo", author=lead)
+    repo.commit_files({"guidance/bench.md": base_md}, author=lead, message="Base")
+    repo.approve("bench", "1.0", author=lead)
+    repo.commit_files({"guidance/bench.md": proposed_md}, author=editor, message="Proposed")
+    return repo.root
+
+
+def clean_renders(folder: Path, base_md: str, proposed_md: str) -> tuple[Path, Path]:
+    """Write the clean Word renders of both versions (the inputs Docxodus compares)."""
+    from coproduce.document import parse_markdown
+    from coproduce.docx import render_docx_bytes
+
+    fixed = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    paths = []
+    for name, text in (("base", base_md), ("proposed", proposed_md)):
+        path = folder / f"{name}.docx"
+        doc = parse_markdown(text, slug="bench")
+        path.write_bytes(render_docx_bytes(doc, modified=fixed))
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+def docxodus_available() -> str | None:
+    """Return the installed python-redlines version, or None when Docxodus cannot be imported."""
+    try:
+        from importlib.metadata import version
+
+        from python_redlines.engines import DocxodusEngine  # noqa: F401
+
+        return version("python-redlines")
+    except Exception:  # any import or metadata failure means "not available"
+        return None
+
+
+def run_size(words: int, repeat: int, folder: Path) -> dict[str, object]:
+    """Benchmark one size; return its results."""
+    base_md, proposed_md = generate(words)
+    root = make_repo(folder, base_md, proposed_md)
+    base_docx, proposed_docx = clean_renders(folder, base_md, proposed_md)
+    ours_out = folder / "ours.docx"
+    result: dict[str, object] = {"words": len(base_md.split())}
+    ours = measure([sys.executable, "-c", OURS, str(root), str(ours_out)], repeat)
+    ours.update(correctness(ours_out, base_docx, proposed_docx))
+    result["ours"] = ours
+    if docxodus_available():
+        theirs_out = folder / "docxodus.docx"
+        command = [sys.executable, "-c", DOCXODUS, str(base_docx), str(proposed_docx)]
+        theirs = measure([*command, str(theirs_out)], repeat)
+        theirs.update(correctness(theirs_out, base_docx, proposed_docx))
+        result["docxodus"] = theirs
+    else:
+        result["docxodus"] = {"ok": False, "error": "python-redlines[docxodus] not installed"}
+    return result
+
+
+def table(results: list[dict[str, object]]) -> str:
+    """Return the results as a text table."""
+    lines = [f"{'words':>8} {'tool':<9} {'wall s':>7} {'peak MB':>8} {'accept':>7} {'reject':>7}"]
+    for r in results:
+        for tool in ("ours", "docxodus"):
+            m = r[tool]
+            if not isinstance(m, dict) or not m.get("ok"):
+                error = m.get("error") if isinstance(m, dict) else m
+                lines.append(f"{r['words']:>8} {tool:<9} failed: {error}")
+                continue
+            lines.append(
+                f"{r['words']:>8} {tool:<9} {m['wall_s']:>7} {m['peak_mb']:>8} "
+                f"{m.get('accept_is_proposed', '-')!s:>7} {m.get('reject_is_base', '-')!s:>7}"
+            )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Run the benchmark and write bench/out/redline.json."""
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        child(sys.argv[3:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--words", type=int, nargs="+", default=[50_000, 200_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    results = []
+    for words in args.words:
+        with tempfile.TemporaryDirectory(prefix="redline-bench-") as tmp:
+            results.append(run_size(words, args.repeat, Path(tmp)))
+    summary = {
+        "python_redlines": docxodus_available(),
+        "python": sys.version.split()[0],
+        "results": results,
+    }
+    out = HERE / "out"
+    out.mkdir(exist_ok=True)
+    (out / "redline.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    print(table(results))
+    if summary["python_redlines"] is None:
+        print("Docxodus not available: only our engine was measured.")
+
+
+if __name__ == "__main__":
+    main()

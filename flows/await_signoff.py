@@ -1,0 +1,63 @@
+"""Wait for the board's decision on a cycle in sign-off, typed in the Prefect UI or the CLI.
+
+Deployed, the run suspends (no process is held for the weeks a board takes) and re-runs from
+the top on resume; the explicit pause key hands it the stored decision. Run directly, it
+pauses in-process instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sys
+
+from prefect import flow, pause_flow_run, suspend_flow_run
+from prefect.context import get_run_context
+from prefect.input import RunInput
+from pydantic import Field
+
+from coproduce import tasks
+from coproduce.errors import StateError
+from coproduce.models import DecisionOutcome, SignoffDecision
+
+DECIDED = {"approved", "rejected", "cancelled"}
+
+
+class BoardDecision(RunInput):
+    """The board's decision as the board secretary records it."""
+
+    outcome: DecisionOutcome
+    decided_by: str
+    recorded_by: str
+    decided: dt.date
+    version: str | None = None
+    conditions: list[str] = Field(default_factory=list)
+    notes: str = ""
+
+
+@flow(name="await-signoff", persist_result=True)
+async def await_signoff(
+    cycle_id: str, repo: str | None = None, timeout_days: int = 120
+) -> dict[str, str]:
+    """Wait for the decision on ``cycle_id`` and record it; return the cycle's new state."""
+    state = tasks.cycle_state(repo, cycle_id)
+    if state in DECIDED:
+        return {"cycle": cycle_id, "state": state}
+    if state != "in-signoff":
+        raise StateError(f"review {cycle_id} is {state}, not in sign-off")
+    form = BoardDecision.with_initial_data(
+        description=f"Record the board's decision on review **{cycle_id}**.",
+        decided=dt.date.today(),
+    )
+    key, timeout = f"signoff-{cycle_id}", timeout_days * 86400
+    if get_run_context().flow_run.deployment_id is not None:  # type: ignore[union-attr]
+        answer = await suspend_flow_run(wait_for_input=form, key=key, timeout=timeout)
+    else:
+        answer = await pause_flow_run(wait_for_input=form, key=key, timeout=timeout)
+    decision = SignoffDecision(cycle=cycle_id, **answer.model_dump())
+    new_state = tasks.record_decision(repo, decision)
+    return {"cycle": cycle_id, "state": new_state, "outcome": decision.outcome.value}
+
+
+if __name__ == "__main__":
+    print(asyncio.run(await_signoff(*sys.argv[1:3])))

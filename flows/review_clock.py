@@ -1,0 +1,33 @@
+"""The review clock: close cycles past their deadline and send due reminders.
+
+Scheduled (see prefect.yaml and ``coproduce serve``); every sweep looks at all open cycles,
+so a clock that was down catches up on its next run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from prefect import flow
+
+from coproduce import tasks
+
+
+@flow(name="review-clock", persist_result=True)
+async def review_clock(repo: str | None = None) -> dict[str, list[str]]:
+    """Sweep every open cycle once; return the ids closed and reminded."""
+    due = tasks.plan_sweep(repo)
+    for cycle_id in due["close"]:
+        tasks.close_cycle(repo, cycle_id)
+    for cycle_id in due["remind"]:
+        plan = tasks.plan_reminders(repo, cycle_id)
+        materials = tasks.render_materials(repo, cycle_id)
+        for batch in plan.batches:
+            tasks.send_batch(repo, batch, materials)
+        tasks.record_reminders(repo, cycle_id, plan.rounds)
+    return due
+
+
+if __name__ == "__main__":
+    print(asyncio.run(review_clock(*sys.argv[1:2])))

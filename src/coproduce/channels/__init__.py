@@ -1,0 +1,1 @@
+"""Channels: the ways coproduce reaches participants and hears back (email, portal, survey)."""

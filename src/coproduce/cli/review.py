@@ -1,0 +1,201 @@
+"""Commands on review cycles (``coproduce review ...``) and ``coproduce serve``.
+
+Only the commands that run a flow (start, remind, close, serve) start or reuse the Prefect
+server and import prefect; list, status and start --no-launch never do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from coproduce.cli.common import AUTHOR_HELP, JSON_HELP, info, open_repo, print_json, warn
+from coproduce.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from coproduce.store import GuidanceRepo
+
+app = typer.Typer(name="review", help="Review cycles: start, list, status, remind, close.")
+
+
+def run_flow(repo: GuidanceRepo, name: str, **parameters: Any) -> Any:
+    """Run one flow against PREFECT_API_URL, else the embedded server (started once)."""
+    from coproduce import runtime
+
+    runtime.activate(runtime.ensure_server(state_dir=Path(repo.state_dir)))
+    from coproduce import tasks  # prefect is imported only now, with its API set
+
+    return tasks.run_flow(name, repo=str(repo.root), **parameters)
+
+
+@app.command("start")
+def start(
+    slug: str = typer.Argument(..., help="The document to review."),
+    closes: str = typer.Option(..., "--closes", help="Last day for comments, YYYY-MM-DD."),
+    audience: list[str] = typer.Option(..., "--audience", help="An audience to invite (repeat)."),
+    questions: Path | None = typer.Option(None, "--questions", help="Questions YAML file."),
+    reminder_days: list[int] | None = typer.Option(
+        None, "--reminder-days", help="Remind this many days before close (repeat)."
+    ),
+    launch: bool = typer.Option(True, "--launch/--no-launch", help="Send invitations now."),
+    author: str | None = typer.Option(None, "--author", help=AUTHOR_HELP),
+) -> None:
+    """Start a review cycle on the latest approved version and (by default) launch it."""
+    from coproduce.review import load_questions, start_review
+    from coproduce.review.context import open_context
+
+    try:
+        closes_on = dt.date.fromisoformat(closes)
+    except ValueError as e:
+        raise InvalidInputError(f"--closes must be a date like 2026-12-15, not {closes!r}") from e
+    ctx = open_context(repo=open_repo().root, author=author)
+    try:
+        parsed = load_questions(questions) if questions is not None else []
+        result = start_review(
+            repo=ctx.repo,
+            slug=slug,
+            closes=closes_on,
+            audiences=audience,
+            author=ctx.author,
+            questions=[q.model_dump() for q in parsed],
+            reminder_days=reminder_days or ctx.settings.reminder_days,
+            outreach=ctx.outreach,
+            known_audiences=ctx.audiences,
+        )
+    finally:
+        ctx.close()
+    for line in result.warnings:
+        warn(line)
+    info(result.cycle.id)
+    if launch:
+        outcome = run_flow(ctx.repo, "launch_review", cycle_id=result.cycle.id, author=author)
+        info(f"Launched: {outcome['sent']} invitations sent in {outcome['batches']} batches")
+
+
+@app.command("list")
+def list_(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    """List review cycles."""
+    from coproduce.review import list_cycles
+
+    cycles = list_cycles(repo=open_repo())
+    if as_json:
+        print_json([c.model_dump(mode="json", exclude={"history", "questions"}) for c in cycles])
+        return
+    for c in cycles:
+        info(f"{c.id}  {c.state.value:<10}  closes {c.closes.date().isoformat()}  {c.slug}")
+
+
+@app.command("status")
+def status(
+    cycle_id: str = typer.Argument(..., metavar="ID"),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Show where a review cycle stands."""
+    from coproduce.review import status as cycle_status
+    from coproduce.review.context import open_context
+
+    ctx = open_context(repo=open_repo().root)
+    try:
+        data = cycle_status(repo=ctx.repo, cycle_id=cycle_id, outreach=ctx.outreach)
+    finally:
+        ctx.close()
+    if as_json:
+        print_json(data)
+        return
+    for key, value in data.items():
+        info(f"{key}: {value}")
+
+
+@app.command("remind")
+def remind(cycle_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """Send the due reminder now (or one today when none is due) to those not yet responded."""
+    from coproduce.review import load_cycle
+    from coproduce.review.service import require_open
+
+    repo = open_repo()
+    require_open(load_cycle(repo, cycle_id), doing="remind")
+    outcome = run_flow(repo, "send_reminders", cycle_id=cycle_id, manual=True)
+    info(f"{outcome['sent']} reminders sent for {cycle_id}")
+
+
+@app.command("close")
+def close(
+    cycle_id: str = typer.Argument(..., metavar="ID"),
+    author: str | None = typer.Option(None, "--author", help=AUTHOR_HELP),
+) -> None:
+    """Close a review cycle now."""
+    from coproduce.models import CycleEvent, next_state
+    from coproduce.review import load_cycle
+
+    repo = open_repo()
+    next_state(load_cycle(repo, cycle_id).state, CycleEvent.CLOSE)  # a clear error when not open
+    outcome = run_flow(repo, "close_review", cycle_id=cycle_id, author=author)
+    info(f"{cycle_id} is {outcome['state']}")
+
+
+@app.command("decide")
+def decide(
+    cycle_id: str = typer.Argument(..., metavar="ID"),
+    outcome: str = typer.Option(..., "--outcome", help="approved, approved-with-changes, ..."),
+    decided_by: str = typer.Option(..., "--decided-by", help="The board or person deciding."),
+    decided: str = typer.Option(..., "--decided", help="Date of the decision, YYYY-MM-DD."),
+    version: str | None = typer.Option(None, "--version", help="Version approved, e.g. 1.1."),
+    condition: list[str] | None = typer.Option(None, "--condition", help="A condition (repeat)."),
+    notes: str = typer.Option("", "--notes", help="Notes on the decision."),
+    author: str | None = typer.Option(None, "--author", help=AUTHOR_HELP),
+) -> None:
+    """Record the board's decision; a waiting await-signoff run is resumed with it."""
+    from coproduce import runtime
+    from coproduce.models import SignoffDecision, load_model
+    from coproduce.review import load_cycle, record_decision
+    from coproduce.review.context import open_context
+
+    ctx = open_context(repo=open_repo().root, author=author)
+    ctx.close()
+    answer: dict[str, Any] = {
+        "outcome": outcome,
+        "decided_by": decided_by,
+        "recorded_by": ctx.author.name,
+        "decided": decided,
+        "version": version,
+        "conditions": condition or [],
+        "notes": notes,
+    }
+    decision = load_model(SignoffDecision, {"cycle": cycle_id, **answer}, what="the decision")
+    load_cycle(ctx.repo, cycle_id)  # an unknown cycle is one clear line
+    state_dir = Path(ctx.repo.state_dir)
+    if os.environ.get("PREFECT_API_URL") or runtime.read_server(state_dir) is not None:
+        runtime.activate(runtime.ensure_server(state_dir=state_dir))
+        from coproduce import tasks
+
+        if tasks.resume_signoff(cycle_id, answer):
+            info(f"Handed the decision to the waiting sign-off run of {cycle_id}")
+            return
+    cycle = record_decision(repo=ctx.repo, decision=decision, author=ctx.author)
+    info(f"{cycle_id} is {cycle.state.value}")
+
+
+def serve(
+    cron: str = typer.Option("0 * * * *", "--cron", help="When the review clock runs."),
+    timezone: str | None = typer.Option(None, "--timezone", help="Time zone of --cron."),
+) -> None:
+    """Serve the review flows (the review clock on its schedule) until interrupted."""
+    from coproduce import runtime
+
+    repo = open_repo()
+    handle = runtime.ensure_server(state_dir=Path(repo.state_dir))
+    runtime.activate(handle)
+    info(f"Prefect API: {handle.api_url}" + (" (embedded)" if handle.embedded else ""))
+    from coproduce import tasks
+
+    tasks.serve_flows(repo=str(repo.root), cron=cron, timezone=timezone or repo.settings.timezone)
+
+
+def register(root: typer.Typer) -> None:
+    """Add ``review`` and ``serve`` to the ``coproduce`` command."""
+    root.add_typer(app, name="review")
+    root.command("serve")(serve)

@@ -1,0 +1,290 @@
+"""Invitations and reminders: per-audience emails from templates users can override.
+
+Each message is plain text with an HTML alternative, a personal portal link, the focused
+questions and the deadline; practitioners and partners also get the draft as a Word file.
+Young people get a shorter, plain-language version, sent to them or through a named worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+
+from coproduce.channels.email import Outgoing
+from coproduce.errors import InvalidInputError
+from coproduce.models import Audience, ParticipantRecord, ReviewCycle
+from coproduce.store.register import Register
+from coproduce.store.tokens import DEFAULT_PORTAL_URL, issue_token, personal_link, token_expiry
+from coproduce.templating import template_env
+
+DOCX_TYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
+MESSAGE_DOMAIN = "coproduce"
+
+
+@dataclass(frozen=True)
+class Materials:
+    """What every invitation of one cycle shares: the draft, its title, who sends it."""
+
+    cycle: ReviewCycle
+    title: str
+    organisation: str
+    mail_from: str
+    draft_docx: bytes | None = None
+    draft_html: str | None = None
+    youth_draft_html: str | None = None
+    portal_url: str = DEFAULT_PORTAL_URL
+    timezone: str = "Europe/London"
+
+
+def invitation_id(cycle: str, participant_id: str) -> str:
+    """Return the fixed Message-ID of a participant's invitation to a cycle."""
+    return f"<invite.{cycle}.{participant_id}@{MESSAGE_DOMAIN}>"
+
+
+def reminder_id(cycle: str, participant_id: str, days: int) -> str:
+    """Return the fixed Message-ID of the reminder sent ``days`` before a cycle closes."""
+    return f"<reminder-{days}.{cycle}.{participant_id}@{MESSAGE_DOMAIN}>"
+
+
+def build_invitation(
+    *,
+    record: ParticipantRecord,
+    audience: Audience,
+    materials: Materials,
+    link: str,
+    env: jinja2.Environment | None = None,
+    now: dt.datetime | None = None,
+) -> EmailMessage:
+    """Return a participant's invitation: text, HTML alternative, and the draft when suited."""
+    message = _build(
+        "invite",
+        record=record,
+        audience=audience,
+        materials=materials,
+        link=link,
+        env=env,
+        extra={"days_left": None},
+        message_id=invitation_id(materials.cycle.id, record.id),
+        now=now,
+    )
+    for name, maintype, subtype, content in _attachments(audience, materials):
+        if isinstance(content, str):
+            message.add_attachment(content, subtype=subtype, filename=name)
+        else:
+            message.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
+    return message
+
+
+def build_reminder(
+    *,
+    record: ParticipantRecord,
+    audience: Audience,
+    materials: Materials,
+    link: str,
+    days: int,
+    env: jinja2.Environment | None = None,
+    now: dt.datetime | None = None,
+) -> EmailMessage:
+    """Return the reminder sent ``days`` before close to someone who has not yet responded."""
+    moment = now or dt.datetime.now(dt.UTC)
+    left = max(0, (materials.cycle.closes - moment).days)
+    return _build(
+        "reminder",
+        record=record,
+        audience=audience,
+        materials=materials,
+        link=link,
+        env=env,
+        extra={"days_left": left},
+        message_id=reminder_id(materials.cycle.id, record.id, days),
+        now=moment,
+    )
+
+
+def prepare_invitations(
+    register: Register,
+    *,
+    materials: Materials,
+    audiences: Iterable[Audience],
+    env: jinja2.Environment | None = None,
+) -> list[Outgoing]:
+    """Return invitations for everyone in the cycle's audiences not yet invited nor opted out."""
+    cycle = materials.cycle
+    by_id = _audiences_of(cycle, audiences)
+    skip = register.opted_out(cycle.id) | register.messaged(cycle.id, kind="invite")
+    out = []
+    for record in register.iter_participants(audiences=by_id):
+        if record.id in skip:
+            continue
+        link = _new_link(register, record, materials)
+        message = build_invitation(
+            record=record, audience=by_id[record.audience], materials=materials, link=link, env=env
+        )
+        out.append(Outgoing(message, cycle.id, record.id, "invite"))
+    return out
+
+
+def prepare_reminders(
+    register: Register,
+    *,
+    materials: Materials,
+    audiences: Iterable[Audience],
+    days: int,
+    env: jinja2.Environment | None = None,
+) -> list[Outgoing]:
+    """Return reminders for those invited who have not responded and have not opted out."""
+    cycle = materials.cycle
+    by_id = _audiences_of(cycle, audiences)
+    kind = f"reminder-{days}"
+    invited = register.messaged(cycle.id, kind="invite")
+    skip = register.responders(cycle.id) | register.opted_out(cycle.id)
+    skip |= register.messaged(cycle.id, kind=kind)
+    out = []
+    for record in register.iter_participants(audiences=by_id):
+        if record.id not in invited or record.id in skip:
+            continue
+        link = _new_link(register, record, materials)
+        message = build_reminder(
+            record=record,
+            audience=by_id[record.audience],
+            materials=materials,
+            link=link,
+            days=days,
+            env=env,
+        )
+        out.append(Outgoing(message, cycle.id, record.id, kind))
+    return out
+
+
+def _build(
+    kind: str,
+    *,
+    record: ParticipantRecord,
+    audience: Audience,
+    materials: Materials,
+    link: str,
+    env: jinja2.Environment | None,
+    extra: dict[str, Any],
+    message_id: str,
+    now: dt.datetime | None,
+) -> EmailMessage:
+    env = env or template_env()
+    context = {**_context(record, audience, materials, link), **extra}
+    try:
+        text_template = env.select_template(_names(kind, audience, "txt"))
+        module = text_template.make_module(vars=context)
+        text = str(module)
+        subject = _one_line(str(getattr(module, "subject", "") or materials.title))
+        html = env.select_template(_names(kind, audience, "html")).render(
+            **context, subject=subject
+        )
+    except jinja2.TemplateError as e:
+        raise InvalidInputError(f"the {kind} email template cannot be rendered: {e}") from e
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = materials.mail_from
+    to = record.via_worker_email or record.email
+    message["To"] = Address(
+        display_name="" if record.via_worker_email else record.name, addr_spec=to
+    )
+    message["Message-ID"] = message_id
+    message["Date"] = format_datetime(now or dt.datetime.now(dt.UTC))
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+def _context(
+    record: ParticipantRecord, audience: Audience, materials: Materials, link: str
+) -> dict[str, Any]:
+    cycle = materials.cycle
+    questions = [
+        q.text
+        for q in cycle.questions
+        if not audience.youth and (not q.audiences or audience.id in q.audiences)
+    ]
+    if audience.youth:
+        # Young people get the plain wording; a question without one only if meant for them.
+        questions = [
+            q.youth_text or q.text
+            for q in cycle.questions
+            if (q.youth_text and not q.audiences) or audience.id in q.audiences
+        ]
+    closes = cycle.closes.astimezone(ZoneInfo(materials.timezone))
+    if (closes.hour, closes.minute) == (0, 0):
+        # "Friday at midnight" is read both ways; say the last minute of the day before.
+        closes -= dt.timedelta(minutes=1)
+    first_name = record.name.split()[0] if record.name.split() else record.name
+    names = [name for name, *_ in _attachments(audience, materials)]
+    return {
+        "name": record.name,
+        "first_name": first_name,
+        "young_person": record.name,
+        "via_worker": record.via_worker_email is not None,
+        "audience": audience,
+        "title": materials.title,
+        "organisation": materials.organisation or "The review team",
+        "link": link,
+        "questions": questions,
+        "deadline": _long_date(closes),
+        "deadline_short": f"{closes.day} {closes:%B}",
+        "docx_attachment": next((n for n in names if n.endswith(".docx")), None),
+        "html_attachment": next((n for n in names if n.endswith(".html")), None),
+    }
+
+
+def _attachments(
+    audience: Audience, materials: Materials
+) -> list[tuple[str, str, str, bytes | str]]:
+    slug = materials.cycle.slug
+    found: list[tuple[str, str, str, bytes | str]] = []
+    if materials.draft_docx is not None and audience.attach_docx and not audience.youth:
+        found.append((f"{slug}-draft.docx", *DOCX_TYPE, materials.draft_docx))
+    html = materials.youth_draft_html if audience.youth else materials.draft_html
+    if html is not None:
+        found.append((f"{slug}-draft.html", "text", "html", html))
+    return found
+
+
+def _names(kind: str, audience: Audience, ext: str) -> list[str]:
+    names = [f"email/{kind}-{audience.id}.{ext}.j2"]
+    if audience.youth:
+        names.append(f"email/{kind}-young-people.{ext}.j2")
+    names.append(f"email/{kind}.{ext}.j2")
+    return names
+
+
+def _audiences_of(cycle: ReviewCycle, audiences: Iterable[Audience]) -> dict[str, Audience]:
+    known = {a.id: a for a in audiences}
+    missing = [a for a in cycle.audiences if a not in known]
+    if missing:
+        raise InvalidInputError(f"cycle {cycle.id} names unknown audiences: {', '.join(missing)}")
+    return {a: known[a] for a in cycle.audiences}
+
+
+def _new_link(register: Register, record: ParticipantRecord, materials: Materials) -> str:
+    cycle = materials.cycle
+    token = issue_token(
+        register, participant_id=record.id, cycle=cycle.id, expires=token_expiry(cycle.closes)
+    )
+    return personal_link(token, base_url=materials.portal_url)
+
+
+def _long_date(moment: dt.datetime) -> str:
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    suffix = "am" if moment.hour < 12 else "pm"
+    return f"{moment:%A} {moment.day} {moment:%B %Y} at {hour}{minutes}{suffix}"
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

@@ -1,0 +1,294 @@
+"""Align two versions of a document block by block.
+
+Unchanged blocks are matched first by hash with difflib (common prefix and suffix trimmed
+before, so a long document with a few edits costs little). Inside each gap left between
+matches, similar blocks are paired in order by rapidfuzz ratio; a pair grows into a split or
+merge when joining a neighbouring unpaired block makes it more similar. Finally a deleted
+block equal or very similar to an inserted block elsewhere becomes a move.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from difflib import SequenceMatcher
+
+from rapidfuzz import fuzz
+
+from coproduce.models import Block, Table, TableRow
+from coproduce.redline.change import BlockKind, BlockOp, RowOp
+
+PAIR_THRESHOLD = 0.5
+MOVE_THRESHOLD = 0.9
+MOVE_MIN_CHARS = 20
+_FULL_GAP = 40_000  # gaps up to this many block pairs are compared in full
+_BAND = 40  # larger gaps compare each block with this many neighbours of its diagonal
+_MOVE_PAIRS = 250_000  # above this many candidate pairs, only exact moves are found
+
+
+def block_key(block: Block) -> Hashable:
+    """Return a key equal for blocks with the same content (section and heading id ignored)."""
+    if isinstance(block, Table):
+        return ("table", block.header, tuple(block.align), tuple(row_key(r) for r in block.rows))
+    shape = block.level if block.kind in ("heading", "list_item") else None
+    ordered = getattr(block, "ordered", None)
+    spans = tuple((s.text, s.bold, s.italic, s.code, s.link) for s in block.spans)
+    return (block.kind, shape, ordered, spans)
+
+
+def row_key(row: TableRow) -> Hashable:
+    """Return a key equal for rows with the same cells and formatting."""
+    return tuple(
+        tuple((s.text, s.bold, s.italic, s.code, s.link) for s in c.spans) for c in row.cells
+    )
+
+
+def _ratio(a: str, b: str) -> float:
+    if not a and not b:
+        return 1.0
+    return fuzz.ratio(a, b, score_cutoff=PAIR_THRESHOLD * 100) / 100
+
+
+def _block_similarity(a: Block, b: Block) -> float:
+    if isinstance(a, Table) != isinstance(b, Table):
+        return 0.0
+    if isinstance(a, Table) and isinstance(b, Table) and _columns(a) != _columns(b):
+        return 0.0
+    return _ratio(a.text, b.text)
+
+
+def _columns(table: Table) -> int:
+    return len(table.rows[0].cells)
+
+
+def pair_gap(m: int, n: int, score: Callable[[int, int], float]) -> list[tuple[int, int, float]]:
+    """Return in-order pairs (i, j, similarity) maximising total similarity above threshold.
+
+    A weighted longest-common-subsequence over the m x n grid; a large grid is searched only
+    in a band around its diagonal so the cost stays linear in the gap size.
+    """
+    if not m or not n:
+        return []
+    full = m * n <= _FULL_GAP
+    best = [[0.0] * (n + 1) for _ in range(m + 1)]
+    sims: dict[tuple[int, int], float] = {}
+    for i in range(1, m + 1):
+        row, above = best[i], best[i - 1]
+        centre = (i - 1) * n // m
+        lo, hi = (0, n) if full else (max(0, centre - _BAND), min(n, centre + _BAND + 1))
+        for j in range(1, n + 1):
+            value = max(above[j], row[j - 1])
+            if lo <= j - 1 < hi:
+                s = score(i - 1, j - 1)
+                if s >= PAIR_THRESHOLD:
+                    sims[(i - 1, j - 1)] = s
+                    value = max(value, above[j - 1] + s)
+            row[j] = value
+    pairs: list[tuple[int, int, float]] = []
+    i, j = m, n
+    while i and j:
+        s = sims.get((i - 1, j - 1), 0.0)
+        if s and best[i][j] == best[i - 1][j - 1] + s:
+            pairs.append((i - 1, j - 1, s))
+            i, j = i - 1, j - 1
+        elif best[i][j] == best[i - 1][j]:
+            i -= 1
+        else:
+            j -= 1
+    pairs.reverse()
+    return pairs
+
+
+def _opcodes(
+    base_keys: list[int], proposed_keys: list[int]
+) -> list[tuple[str, int, int, int, int]]:
+    """Return difflib opcodes, with the common prefix and suffix matched without difflib."""
+    m, n = len(base_keys), len(proposed_keys)
+    head = 0
+    while head < min(m, n) and base_keys[head] == proposed_keys[head]:
+        head += 1
+    tail = 0
+    while tail < min(m, n) - head and base_keys[m - 1 - tail] == proposed_keys[n - 1 - tail]:
+        tail += 1
+    middle = SequenceMatcher(
+        None, base_keys[head : m - tail], proposed_keys[head : n - tail], autojunk=False
+    ).get_opcodes()
+    ops = [("equal", 0, head, 0, head)] if head else []
+    for tag, i1, i2, j1, j2 in middle:
+        ops.append((tag, i1 + head, i2 + head, j1 + head, j2 + head))
+    if tail:
+        ops.append(("equal", m - tail, m, n - tail, n))
+    return ops
+
+
+def _intern(keys: Sequence[Hashable], table: dict[Hashable, int]) -> list[int]:
+    return [table.setdefault(k, len(table)) for k in keys]
+
+
+def _joined(blocks: Sequence[Block]) -> str:
+    return " ".join(b.text for b in blocks)
+
+
+def _extend(
+    fixed: str, blocks: Sequence[Block], span: range, free: set[int], s: float
+) -> tuple[range, float]:
+    """Return ``span`` widened over free neighbours while that raises similarity to ``fixed``."""
+    while True:
+        for cand, extra in (
+            (range(span.start, span.stop + 1), span.stop),
+            (range(span.start - 1, span.stop), span.start - 1),
+        ):
+            if extra in free and not isinstance(blocks[extra], Table):
+                t = _ratio(fixed, _joined([blocks[k] for k in cand]))
+                if t > s + 0.05:
+                    free.discard(extra)
+                    span, s = cand, t
+                    break
+        else:
+            return span, s
+
+
+def _grow(
+    base: Sequence[Block],
+    proposed: Sequence[Block],
+    pair: tuple[int, int, float],
+    free_base: set[int],
+    free_proposed: set[int],
+) -> tuple[range, range, float]:
+    """Return a pair grown into a split (or else a merge) when that raises similarity."""
+    i, j, s = pair
+    bi, pj = range(i, i + 1), range(j, j + 1)
+    if isinstance(base[i], Table):
+        return bi, pj, s
+    pj, s = _extend(base[i].text, proposed, pj, free_proposed, s)
+    if len(pj) == 1:
+        bi, s = _extend(proposed[j].text, base, bi, free_base, s)
+    return bi, pj, s
+
+
+def _pair_kind(base: Sequence[Block], proposed: Sequence[Block]) -> BlockKind:
+    if len(base) > 1:
+        return "merge"
+    if len(proposed) > 1:
+        return "split"
+    if isinstance(base[0], Table):
+        return "equal" if block_key(base[0]) == block_key(proposed[0]) else "table"
+    return "equal" if block_key(base[0]) == block_key(proposed[0]) else "replace"
+
+
+def _align_gap(base: Sequence[Block], proposed: Sequence[Block]) -> list[BlockOp]:
+    """Return the operations for one gap: pairs in order, unpaired blocks deleted or inserted."""
+    pairs = pair_gap(len(base), len(proposed), lambda i, j: _block_similarity(base[i], proposed[j]))
+    free_base = set(range(len(base))) - {p[0] for p in pairs}
+    free_proposed = set(range(len(proposed))) - {p[1] for p in pairs}
+    ops: list[BlockOp] = []
+    i = j = 0
+    for pair in pairs:
+        bi, pj, s = _grow(base, proposed, pair, free_base, free_proposed)
+        ops.extend(BlockOp(kind="delete", base=[b]) for b in base[i : bi.start])
+        ops.extend(BlockOp(kind="insert", proposed=[p]) for p in proposed[j : pj.start])
+        old, new = [base[k] for k in bi], [proposed[k] for k in pj]
+        ops.append(BlockOp(kind=_pair_kind(old, new), base=old, proposed=new, similarity=s))
+        i, j = bi.stop, pj.stop
+    ops.extend(BlockOp(kind="delete", base=[b]) for b in base[i:])
+    ops.extend(BlockOp(kind="insert", proposed=[p]) for p in proposed[j:])
+    return ops
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _find_moves(ops: list[BlockOp]) -> None:
+    """Turn deleted blocks found again (equal or very similar) among inserted ones into moves."""
+    deleted = [op for op in ops if op.kind == "delete" and not isinstance(op.base[0], Table)]
+    inserted = [op for op in ops if op.kind == "insert" and not isinstance(op.proposed[0], Table)]
+    by_text: dict[str, list[BlockOp]] = {}
+    for op in inserted:
+        text = _normal(op.proposed[0].text)
+        if text:
+            by_text.setdefault(text, []).append(op)
+    matches: list[tuple[BlockOp, BlockOp, float]] = []
+    for op in deleted:
+        candidates = by_text.get(_normal(op.base[0].text))
+        if candidates:
+            matches.append((op, candidates.pop(0), 1.0))
+    taken = {id(op) for pair in matches for op in pair[:2]}
+    rest_del = [
+        op for op in deleted if id(op) not in taken and len(op.base[0].text) >= MOVE_MIN_CHARS
+    ]
+    rest_ins = [
+        op for op in inserted if id(op) not in taken and len(op.proposed[0].text) >= MOVE_MIN_CHARS
+    ]
+    if len(rest_del) * len(rest_ins) <= _MOVE_PAIRS:
+        for d in rest_del:
+            best, best_s = None, MOVE_THRESHOLD * 100
+            for ins in rest_ins:
+                if id(ins) in taken:
+                    continue
+                s = fuzz.ratio(d.base[0].text, ins.proposed[0].text, score_cutoff=best_s)
+                if s > best_s or (best is None and s >= best_s):
+                    best, best_s = ins, s
+            if best is not None:
+                taken.add(id(best))
+                matches.append((d, best, best_s / 100))
+    order = {id(op): n for n, op in enumerate(ops)}
+    matches.sort(key=lambda m: order[id(m[0])])
+    for n, (d, ins, s) in enumerate(matches, start=1):
+        d.kind, ins.kind = "move_from", "move_to"
+        d.move_id = ins.move_id = f"move{n}"
+        d.similarity = ins.similarity = s
+
+
+def align_blocks(base: Sequence[Block], proposed: Sequence[Block]) -> list[BlockOp]:
+    """Return block operations turning ``base`` into ``proposed``, in tracked-output order."""
+    table: dict[Hashable, int] = {}
+    base_keys = _intern([block_key(b) for b in base], table)
+    proposed_keys = _intern([block_key(b) for b in proposed], table)
+    ops: list[BlockOp] = []
+    for tag, i1, i2, j1, j2 in _opcodes(base_keys, proposed_keys):
+        if tag == "equal":
+            ops.extend(
+                BlockOp(kind="equal", base=[base[i]], proposed=[proposed[j]])
+                for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
+            )
+        else:
+            ops.extend(_align_gap(base[i1:i2], proposed[j1:j2]))
+    _find_moves(ops)
+    return ops
+
+
+def align_rows(base: Sequence[TableRow], proposed: Sequence[TableRow]) -> list[RowOp]:
+    """Return row operations turning ``base`` rows into ``proposed`` rows, in output order."""
+    table: dict[Hashable, int] = {}
+    base_keys = _intern([row_key(r) for r in base], table)
+    proposed_keys = _intern([row_key(r) for r in proposed], table)
+    ops: list[RowOp] = []
+    for tag, i1, i2, j1, j2 in _opcodes(base_keys, proposed_keys):
+        if tag == "equal":
+            ops.extend(
+                RowOp(kind="equal", base=base[i], proposed=proposed[j])
+                for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
+            )
+            continue
+        ops.extend(_align_row_gap(base[i1:i2], proposed[j1:j2]))
+    return ops
+
+
+def _row_similarity(a: TableRow, b: TableRow) -> float:
+    if len(a.cells) != len(b.cells):
+        return 0.0
+    return _ratio(" | ".join(c.text for c in a.cells), " | ".join(c.text for c in b.cells))
+
+
+def _align_row_gap(old: Sequence[TableRow], new: Sequence[TableRow]) -> list[RowOp]:
+    pairs = pair_gap(len(old), len(new), lambda i, j: _row_similarity(old[i], new[j]))
+    ops: list[RowOp] = []
+    i = j = 0
+    for pi, pj, _ in pairs:
+        ops.extend(RowOp(kind="delete", base=r, proposed=None) for r in old[i:pi])
+        ops.extend(RowOp(kind="insert", base=None, proposed=r) for r in new[j:pj])
+        ops.append(RowOp(kind="replace", base=old[pi], proposed=new[pj]))
+        i, j = pi + 1, pj + 1
+    ops.extend(RowOp(kind="delete", base=r, proposed=None) for r in old[i:])
+    ops.extend(RowOp(kind="insert", base=None, proposed=r) for r in new[j:])
+    return ops

@@ -1,0 +1,171 @@
+"""Render a change set as an accessible HTML redline (ins/del with author and date)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coproduce.models import Block, Heading, ListItem, Quote, Span, Table
+from coproduce.redline.change import Attribution, BlockOp, ChangeSet, SpanOp
+from coproduce.templating import template_env
+
+TEMPLATE = "redline.html.j2"
+
+
+@dataclass
+class Segment:
+    """A piece of inline text: unchanged, inserted, deleted or reformatted, with who and when."""
+
+    kind: str
+    spans: list[Span]
+    title: str = ""
+
+
+@dataclass
+class BlockView:
+    """One block of the redline page, ready for the template."""
+
+    tag: str
+    segments: list[Segment] = field(default_factory=list)
+    change: str = "equal"
+    title: str = ""
+    level: int = 0
+    rows: list[RowView] = field(default_factory=list)
+    mark: str = "equal"
+
+
+@dataclass
+class RowView:
+    """One table row: its change and one list of segments per cell."""
+
+    change: str
+    cells: list[list[Segment]]
+    title: str = ""
+    header: bool = False
+
+
+def describe(who: Attribution | None) -> str:
+    """Return "author, date" for a title attribute ('' when nobody is known)."""
+    if who is None:
+        return ""
+    return f"{who.author}, {who.date.strftime('%Y-%m-%d %H:%M')} UTC"
+
+
+def _tag(block: Block) -> tuple[str, int]:
+    if isinstance(block, Heading):
+        return f"h{min(block.level + 1, 6)}", block.level
+    if isinstance(block, ListItem):
+        return ("ol" if block.ordered else "ul"), block.level
+    if isinstance(block, Quote):
+        return "blockquote", 0
+    if isinstance(block, Table):
+        return "table", 0
+    return "p", 0
+
+
+_SPAN_KIND = {"equal": "equal", "insert": "ins", "delete": "del", "format": "format"}
+
+
+def _segments(ops: list[SpanOp], who: Attribution | None) -> list[Segment]:
+    return [
+        Segment(
+            kind=_SPAN_KIND[op.kind],
+            spans=op.base if op.kind == "delete" else op.proposed,
+            title=describe(op.attribution or who) if op.kind != "equal" else "",
+        )
+        for op in ops
+    ]
+
+
+def _whole(block: Block, kind: str, who: Attribution | None, change: str) -> BlockView:
+    tag, level = _tag(block)
+    title = describe(who)
+    if isinstance(block, Table):
+        rows = [
+            RowView(
+                change=change,
+                cells=[[Segment(kind, list(c.spans), title)] for c in row.cells],
+                title=title,
+                header=block.header and n == 0,
+            )
+            for n, row in enumerate(block.rows)
+        ]
+        return BlockView(tag=tag, change=change, title=title, rows=rows)
+    segments = [Segment(kind, list(block.spans), title if kind != "equal" else "")]
+    return BlockView(tag=tag, segments=segments, change=change, title=title, level=level)
+
+
+def _table(op: BlockOp) -> BlockView:
+    header = isinstance(op.proposed[0], Table) and op.proposed[0].header
+    rows = []
+    for n, row in enumerate(op.rows):
+        title = describe(row.attribution or op.attribution)
+        if row.kind in ("equal", "insert", "delete"):
+            source = row.proposed if row.kind != "delete" else row.base
+            kind = {"equal": "equal", "insert": "ins", "delete": "del"}[row.kind]
+            cells = [
+                [Segment(kind, list(c.spans), title if kind != "equal" else "")]
+                for c in (source.cells if source else [])
+            ]
+        else:
+            cells = [_segments(ops, row.attribution or op.attribution) for ops in row.cells]
+        rows.append(RowView(row.kind, cells, title, header=header and n == 0))
+    return BlockView(tag="table", change="table", rows=rows)
+
+
+def block_views(changes: ChangeSet) -> list[BlockView]:
+    """Return one view per block of the tracked output, in order."""
+    views: list[BlockView] = []
+    for op in changes.ops:
+        who = op.attribution
+        if op.kind == "equal":
+            views.append(_whole(op.proposed[0], "equal", None, "equal"))
+        elif op.kind in ("insert", "move_to"):
+            views.append(_whole(op.proposed[0], "ins", who, op.kind))
+        elif op.kind in ("delete", "move_from"):
+            views.append(_whole(op.base[0], "del", who, op.kind))
+        elif op.kind == "table":
+            views.append(_table(op))
+        else:
+            for paragraph in op.paragraphs:
+                block = paragraph.base if paragraph.mark == "delete" else paragraph.proposed
+                tag, level = _tag(block)
+                by = paragraph.attribution or who
+                views.append(
+                    BlockView(
+                        tag=tag,
+                        segments=_segments(paragraph.ops, by),
+                        change=op.kind,
+                        title=describe(by),
+                        level=level,
+                        mark=paragraph.mark,
+                    )
+                )
+    return views
+
+
+def meta_views(changes: ChangeSet) -> list[dict[str, str | None]]:
+    """Return the front-matter changes with their "author, date" titles."""
+    return [
+        {"field": m.field, "base": m.base, "proposed": m.proposed, "title": describe(m.attribution)}
+        for m in changes.meta
+    ]
+
+
+def render_redline_fragment(changes: ChangeSet, *, overrides: Path | None = None) -> str:
+    """Return the redline as an HTML fragment (no page shell) to embed elsewhere."""
+    template = template_env(overrides=overrides).get_template(TEMPLATE)
+    return template.render(
+        page=False, title="", blocks=block_views(changes), meta=meta_views(changes)
+    )
+
+
+def render_redline_html(
+    changes: ChangeSet, *, title: str | None = None, overrides: Path | None = None
+) -> str:
+    """Return a whole accessible HTML page showing every change with its author and date."""
+    template = template_env(overrides=overrides).get_template(TEMPLATE)
+    heading = title or f"Changes to {changes.proposed.meta.title}"
+    return template.render(
+        page=True, title=heading, blocks=block_views(changes), meta=meta_views(changes)
+    )

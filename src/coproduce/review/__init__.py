@@ -1,0 +1,48 @@
+"""Review cycles: start, launch, remind, close and sweep, over ``reviews/<cycle>/cycle.yaml``."""
+
+from coproduce.review.clock import plan_sweep, sweep
+from coproduce.review.delivery import Batch, Delivered, Outreach
+from coproduce.review.questions import load_questions, parse_questions
+from coproduce.review.record import iter_cycles, load_cycle
+from coproduce.review.service import (
+    Plan,
+    close,
+    deliver,
+    launch,
+    list_cycles,
+    open_cycle,
+    plan_invitations,
+    plan_reminders,
+    record_decision,
+    record_reminders,
+    remind,
+    status,
+)
+from coproduce.review.start import StartResult, new_cycle_id, start_review
+
+__all__ = [
+    "Batch",
+    "Delivered",
+    "Outreach",
+    "Plan",
+    "StartResult",
+    "close",
+    "deliver",
+    "iter_cycles",
+    "launch",
+    "list_cycles",
+    "load_cycle",
+    "load_questions",
+    "new_cycle_id",
+    "open_cycle",
+    "parse_questions",
+    "plan_invitations",
+    "plan_reminders",
+    "plan_sweep",
+    "record_decision",
+    "record_reminders",
+    "remind",
+    "start_review",
+    "status",
+    "sweep",
+]

@@ -1,0 +1,109 @@
+"""Read and write a cycle's record, ``reviews/<cycle>/cycle.yaml``, committed through the store."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from coproduce.errors import InvalidInputError, NotFoundError
+from coproduce.models import Person, ReviewCycle, load_model
+
+if TYPE_CHECKING:
+    from coproduce.store import GuidanceRepo
+
+REVIEWS = "reviews"
+CYCLE_FILE = "cycle.yaml"
+DECISION_FILE = "decision.yaml"
+
+
+def cycle_path(cycle_id: str) -> str:
+    """Return the repository-relative path of a cycle's definition."""
+    return f"{REVIEWS}/{cycle_id}/{CYCLE_FILE}"
+
+
+def cycle_exists(repo: GuidanceRepo, cycle_id: str) -> bool:
+    """Return whether a cycle with this id has a record."""
+    return (repo.root / cycle_path(cycle_id)).is_file()
+
+
+def load_cycle(repo: GuidanceRepo, cycle_id: str) -> ReviewCycle:
+    """Return the cycle recorded under ``reviews/<cycle_id>/``; NotFoundError when none."""
+    path = repo.root / cycle_path(cycle_id)
+    if "/" in cycle_id or not path.is_file():
+        known = ", ".join(iter_cycle_ids(repo)) or "none yet"
+        raise NotFoundError(f"no review cycle {cycle_id!r} (known: {known})")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        raise InvalidInputError(f"{cycle_path(cycle_id)} is not valid YAML: {e}") from e
+    return load_model(ReviewCycle, data, what=cycle_path(cycle_id))
+
+
+def iter_cycle_ids(repo: GuidanceRepo) -> list[str]:
+    """Return the ids of every recorded cycle, sorted."""
+    folder = repo.root / REVIEWS
+    if not folder.is_dir():
+        return []
+    return sorted(p.parent.name for p in folder.glob(f"*/{CYCLE_FILE}"))
+
+
+def iter_cycles(repo: GuidanceRepo) -> list[ReviewCycle]:
+    """Return every recorded cycle, sorted by id."""
+    return [load_cycle(repo, cycle_id) for cycle_id in iter_cycle_ids(repo)]
+
+
+def dump_cycle(cycle: ReviewCycle) -> str:
+    """Return the YAML text of a cycle record (stable key order, UTC times)."""
+    data = cycle.model_dump(mode="json", exclude_none=True)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def save_cycle(
+    repo: GuidanceRepo,
+    cycle: ReviewCycle,
+    *,
+    author: Person,
+    message: str,
+    extra: dict[str, str] | None = None,
+) -> str:
+    """Commit the cycle record (and any ``extra`` files); return the commit sha."""
+    files: dict[str, str | bytes | None] = {cycle_path(cycle.id): dump_cycle(cycle)}
+    files.update(extra or {})
+    trailers = {"Review-Cycle": [cycle.id]}
+    return str(repo.commit_files(files, author=author, message=message, trailers=trailers))
+
+
+@contextlib.contextmanager
+def cycle_lock(repo: GuidanceRepo, cycle_id: str) -> Iterator[None]:
+    """Hold an exclusive lock so two processes never move one cycle at the same time."""
+    folder = Path(repo.state_dir) / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"cycle-{cycle_id}.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def utcnow() -> dt.datetime:
+    """Return the current time, timezone-aware in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """Return ``value`` as an aware UTC datetime (naive values are taken as UTC)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+def dump_yaml(data: Any) -> str:
+    """Return ``data`` as block-style YAML."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

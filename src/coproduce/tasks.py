@@ -1,0 +1,246 @@
+"""Thin Prefect tasks around the review service: the only library module importing prefect.
+
+Tasks that send carry business-key cache keys and persist their results, so a retried,
+resumed or re-run flow finds them Cached and sends nothing twice. The ledger in the state
+directory is the second guard: losing Prefect's database loses no cycle and resends no mail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from prefect.context import TaskRunContext
+
+from coproduce import review
+from coproduce.errors import NotFoundError
+from coproduce.models import SignoffDecision
+from coproduce.review.context import open_context
+from coproduce.review.delivery import Batch
+
+RETRIES = 3
+DELAYS: list[float] = [1, 2, 4]
+KEEP = dt.timedelta(days=120)
+
+
+def batch_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
+    """Return the business key of a send: kind, cycle, audience, batch number, recipients."""
+    batch: Batch = parameters["batch"]
+    return f"send-{batch.key}"
+
+
+@task(name="open-cycle", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
+def open_cycle(repo: str | None, cycle_id: str, author: str | None = None) -> str:
+    """Open a draft cycle (a no-op when it is already open); return its state."""
+    ctx = open_context(repo=repo, author=author)
+    try:
+        return review.open_cycle(repo=ctx.repo, cycle_id=cycle_id, author=ctx.author).state.value
+    finally:
+        ctx.close()
+
+
+@task(name="render-materials", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
+def render_materials(repo: str | None, cycle_id: str) -> dict[str, str]:
+    """Render the cycle's draft materials once into the state directory; return their paths."""
+    from coproduce.review.materials import render_materials as render
+
+    ctx = open_context(repo=repo)
+    try:
+        return {k: str(v) for k, v in render(repo=ctx.repo, cycle_id=cycle_id).items()}
+    finally:
+        ctx.close()
+
+
+@task(name="plan-invitations", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
+def plan_invitations(repo: str | None, cycle_id: str) -> list[Batch]:
+    """Return the invitation batches still to send."""
+    ctx = open_context(repo=repo)
+    try:
+        plan = review.plan_invitations(repo=ctx.repo, cycle_id=cycle_id, outreach=ctx.outreach)
+        return plan.batches
+    finally:
+        ctx.close()
+
+
+@task(name="plan-reminders", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
+def plan_reminders(repo: str | None, cycle_id: str, manual: bool = False) -> review.Plan:
+    """Return the reminder batches due now (one manual round when asked and none is due)."""
+    ctx = open_context(repo=repo)
+    try:
+        return review.plan_reminders(
+            repo=ctx.repo, cycle_id=cycle_id, outreach=ctx.outreach, manual=manual
+        )
+    finally:
+        ctx.close()
+
+
+@task(
+    name="send-batch",
+    cache_key_fn=batch_cache_key,
+    persist_result=True,
+    cache_expiration=KEEP,
+    task_run_name="send-{batch.kind}-{batch.audience}-{batch.number}",
+    retries=RETRIES,
+    retry_delay_seconds=DELAYS,
+)
+def send_batch(repo: str | None, batch: Batch, materials: Mapping[str, str]) -> int:
+    """Send one batch of messages; return how many went out now."""
+    ctx = open_context(repo=repo)
+    try:
+        done = review.deliver(
+            repo=ctx.repo,
+            batch=batch,
+            outreach=ctx.outreach,
+            materials={k: Path(v) for k, v in materials.items()},
+        )
+        return len(done.sent)
+    finally:
+        ctx.close()
+
+
+@task(name="record-reminders", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
+def record_reminders(repo: str | None, cycle_id: str, rounds: list[int]) -> list[int]:
+    """Record reminder rounds as sent in the cycle; return every round recorded."""
+    ctx = open_context(repo=repo)
+    try:
+        cycle = review.record_reminders(
+            repo=ctx.repo, cycle_id=cycle_id, rounds=rounds, author=ctx.author
+        )
+        return cycle.reminders_sent
+    finally:
+        ctx.close()
+
+
+@task(name="close-cycle", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
+def close_cycle(repo: str | None, cycle_id: str, author: str | None = None) -> str:
+    """Close an open cycle (a cycle already past open is left as it is); return its state."""
+    ctx = open_context(repo=repo, author=author)
+    try:
+        cycle = review.close(repo=ctx.repo, cycle_id=cycle_id, author=ctx.author, strict=False)
+        return cycle.state.value
+    finally:
+        ctx.close()
+
+
+@task(name="plan-sweep", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
+def plan_sweep(repo: str | None) -> dict[str, list[str]]:
+    """Return the open cycles past their close date and those with reminders due."""
+    ctx = open_context(repo=repo)
+    try:
+        return review.plan_sweep(repo=ctx.repo)
+    finally:
+        ctx.close()
+
+
+@task(name="cycle-state", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
+def cycle_state(repo: str | None, cycle_id: str) -> str:
+    """Return the state a cycle is in."""
+    ctx = open_context(repo=repo)
+    try:
+        return review.load_cycle(ctx.repo, cycle_id).state.value
+    finally:
+        ctx.close()
+
+
+@task(name="record-decision", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
+def record_decision(repo: str | None, decision: SignoffDecision, author: str | None = None) -> str:
+    """Record the board's decision (a repeat changes nothing); return the cycle's new state."""
+    ctx = open_context(repo=repo, author=author)
+    try:
+        cycle = review.record_decision(repo=ctx.repo, decision=decision, author=ctx.author)
+        return cycle.state.value
+    finally:
+        ctx.close()
+
+
+# Running and serving the flows in flows/ (loaded by path: nothing imports flows/). ---------
+
+FLOWS = ("launch_review", "send_reminders", "close_review", "review_clock", "await_signoff")
+CLOCK_CRON = "0 * * * *"
+
+
+def flows_dir() -> Path:
+    """Return the folder of flow files (``flows/`` of the checkout, or COPRODUCE_FLOWS)."""
+    import os
+
+    from coproduce.resources import CHECKOUT
+
+    return Path(os.environ.get("COPRODUCE_FLOWS", CHECKOUT / "flows"))
+
+
+def entrypoint(name: str) -> str:
+    """Return the entrypoint (``<file>:<function>``) of one of coproduce's flows."""
+    if name not in FLOWS:
+        raise NotFoundError(f"no flow {name!r} (known: {', '.join(FLOWS)})")
+    return f"{flows_dir() / f'{name}.py'}:{name}"
+
+
+def run_flow(name: str, **parameters: Any) -> Any:
+    """Run one flow in this process against the configured Prefect API; return its result."""
+    import asyncio
+    import inspect
+
+    from prefect.flows import load_flow_from_entrypoint
+
+    flow: Any = load_flow_from_entrypoint(entrypoint(name))
+    outcome = flow(**parameters)
+    return asyncio.run(outcome) if inspect.iscoroutine(outcome) else outcome
+
+
+def build_deployments(
+    *, repo: str, cron: str = CLOCK_CRON, timezone: str = "Europe/London"
+) -> list[Any]:
+    """Return a deployment per flow for ``repo``; the review clock runs on ``cron``."""
+    from prefect.client.schemas.schedules import CronSchedule
+    from prefect.deployments.runner import RunnerDeployment
+
+    deployments = []
+    for name in FLOWS:
+        schedule = [CronSchedule(cron=cron, timezone=timezone)] if name == "review_clock" else None
+        deployments.append(
+            RunnerDeployment.from_entrypoint(
+                entrypoint(name),
+                name=name.replace("_", "-"),
+                parameters={"repo": repo},
+                schedules=schedule,
+                tags=["coproduce"],
+            )
+        )
+    return deployments
+
+
+def serve_flows(*, repo: str, cron: str = CLOCK_CRON, timezone: str = "Europe/London") -> None:
+    """Serve every flow's deployment (with the review clock's schedule) until interrupted."""
+    from prefect import serve
+
+    serve(*build_deployments(repo=repo, cron=cron, timezone=timezone), print_starting_message=True)
+
+
+def resume_signoff(cycle_id: str, decision: dict[str, Any]) -> bool:
+    """Hand the decision to a paused await-signoff run of ``cycle_id``; False when none waits."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowFilter,
+        FlowFilterName,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+    from prefect.flow_runs import resume_flow_run
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=["await-signoff"])),
+            flow_run_filter=FlowRunFilter(
+                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED]))
+            ),
+        )
+    waiting = [r for r in runs if r.parameters.get("cycle_id") == cycle_id]
+    for run in waiting:
+        resume_flow_run(run.id, run_input=decision)
+    return bool(waiting)

@@ -1,0 +1,183 @@
+"""The review flows against a real Prefect server: run, re-run, deploy, schedule, sign off."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coproduce import review, runtime
+from coproduce.models import CycleEvent
+from coproduce.review.record import load_cycle, save_cycle
+from coproduce.store import GuidanceRepo
+from tests.review.conftest import LEAD, add_people, make_repo, outbox_files
+
+pytestmark = [pytest.mark.prefect_server, pytest.mark.slow]
+
+
+def started_cycle(root: Path, people: dict[str, int]) -> tuple[GuidanceRepo, str]:
+    """Return a repository with people in its register and a draft cycle on its policy."""
+    repo = make_repo(root)
+    add_people(repo, people)
+    closes = dt.date.today() + dt.timedelta(days=40)
+    result = review.start_review(
+        repo=repo, slug="escalation-policy", closes=closes, audiences=list(people), author=LEAD
+    )
+    return repo, result.cycle.id
+
+
+def test_launch_review_invites_everyone_and_a_rerun_sends_nothing(
+    prefect_api: runtime.ServerHandle, tmp_path: Path
+) -> None:
+    from coproduce import tasks
+
+    repo, cycle_id = started_cycle(tmp_path / "repo", {"practitioners": 150, "partners": 2})
+    first = tasks.run_flow("launch_review", cycle_id=cycle_id, repo=str(repo.root))
+    second = tasks.run_flow("launch_review", cycle_id=cycle_id, repo=str(repo.root))
+    assert first == {"cycle": cycle_id, "state": "open", "batches": 3, "sent": 152}
+    assert second["sent"] == 0
+    assert len(outbox_files(repo)) == 152
+    assert (Path(repo.state_dir) / "reviews" / cycle_id / "materials.json").is_file()
+
+
+def test_the_review_clock_closes_a_cycle_past_its_deadline(
+    prefect_api: runtime.ServerHandle, tmp_path: Path
+) -> None:
+    from coproduce import tasks
+
+    repo, cycle_id = started_cycle(tmp_path / "repo", {"partners": 1})
+    cycle = load_cycle(repo, cycle_id).apply(CycleEvent.LAUNCH, at=dt.datetime.now(dt.UTC))
+    past = cycle.model_copy(update={"closes": dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)})
+    save_cycle(repo, past, author=LEAD, message="Deadline passed while the clock was down")
+    done = tasks.run_flow("review_clock", repo=str(repo.root))
+    assert done == {"close": [cycle_id], "remind": []}
+    assert load_cycle(repo, cycle_id).state.value == "closed"
+
+
+def test_await_signoff_records_the_decision_typed_as_run_input(
+    prefect_api: runtime.ServerHandle, tmp_path: Path
+) -> None:
+    from prefect.client.orchestration import get_client
+
+    from coproduce import tasks
+
+    repo, cycle_id = started_cycle(tmp_path / "repo", {"partners": 1})
+    cycle = load_cycle(repo, cycle_id)
+    for event in (
+        CycleEvent.LAUNCH,
+        CycleEvent.CLOSE,
+        CycleEvent.COMPLETE_TRIAGE,
+        CycleEvent.ISSUE_PACK,
+    ):
+        cycle = cycle.apply(event, at=dt.datetime.now(dt.UTC))
+    save_cycle(repo, cycle, author=LEAD, message="Sign-off pack issued")
+    outcome: dict[str, Any] = {}
+    worker = threading.Thread(
+        target=lambda: outcome.update(
+            tasks.run_flow("await_signoff", cycle_id=cycle_id, repo=str(repo.root))
+        )
+    )
+    worker.start()
+
+    async def paused_run_id() -> Any:
+        async with get_client() as client:
+            for _ in range(200):
+                runs = await client.read_flow_runs()
+                for run in runs:
+                    if (
+                        run.state
+                        and run.state.is_paused()
+                        and run.parameters.get("cycle_id") == cycle_id
+                    ):
+                        keyset = run.state.state_details.run_input_keyset
+                        if keyset:
+                            try:
+                                await client.read_flow_run_input(run.id, keyset["schema"])
+                                return run.id
+                            except Exception:
+                                pass
+                await asyncio.sleep(0.2)
+        raise AssertionError("the sign-off flow never paused for input")
+
+    run_id = asyncio.run(paused_run_id())
+    decision = {
+        "outcome": "approved",
+        "decided_by": "Safeguarding partnership board",
+        "recorded_by": "Ola Secretary",
+        "decided": "2027-01-10",
+        "version": "1.1",
+    }
+    assert run_id is not None
+    assert tasks.resume_signoff(cycle_id, decision) is True
+    worker.join(timeout=60)
+    assert outcome == {"cycle": cycle_id, "state": "approved", "outcome": "approved"}
+    assert (repo.root / "reviews" / cycle_id / "decision.yaml").is_file()
+
+
+def test_served_deployments_run_launch_review_and_schedule_the_clock(
+    prefect_api: runtime.ServerHandle, tmp_path: Path, checkout: Path
+) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.deployments import run_deployment
+
+    repo, cycle_id = started_cycle(tmp_path / "repo", {"practitioners": 2})
+    env = {**os.environ, **prefect_api.env(), "COPRODUCE_REPO": str(repo.root)}
+    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - held open for the subprocess
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from coproduce.cli import main; main()", "serve"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=checkout,
+    )
+    try:
+
+        async def wait_for(name: str) -> Any:
+            async with get_client() as client:
+                for _ in range(300):
+                    try:
+                        return await client.read_deployment_by_name(name)
+                    except Exception:
+                        await asyncio.sleep(0.2)
+            raise AssertionError(f"deployment {name} never appeared")
+
+        asyncio.run(wait_for("launch-review/launch-review"))
+        run = run_deployment(
+            "launch-review/launch-review", parameters={"cycle_id": cycle_id}, timeout=90
+        )
+        assert run.state is not None and run.state.is_completed(), run.state
+        assert len(outbox_files(repo)) == 2
+
+        async def scheduled_clock_runs() -> int:
+            deployment = await wait_for("review-clock/review-clock")
+            async with get_client() as client:
+                for _ in range(100):
+                    runs = await client.read_flow_runs()
+                    found = [
+                        r
+                        for r in runs
+                        if r.deployment_id == deployment.id
+                        and r.state is not None
+                        and r.state.is_scheduled()
+                    ]
+                    if found:
+                        return len(found)
+                    await asyncio.sleep(0.3)
+            return 0
+
+        assert asyncio.run(scheduled_clock_runs()) >= 1
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()

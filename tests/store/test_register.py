@@ -1,0 +1,180 @@
+"""The personal-data register: SQLite created on open, participants, erasure, log, tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from coproduce.errors import ConflictError, CoproduceError, NotFoundError
+from coproduce.models import ParticipantRecord
+from coproduce.store.register import DATABASE_FILE, Register, default_url
+from coproduce.store.tokens import (
+    hash_token,
+    issue_token,
+    personal_link,
+    portal_url,
+    read_token,
+    verify_token,
+)
+
+NOW = dt.datetime(2026, 5, 1, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def register(tmp_path: Path) -> Register:
+    with Register.for_state_dir(tmp_path / "state", environ={}) as reg:
+        yield reg
+
+
+def _record(register: Register, *, email: str, name: str = "Alex Example", **extra: object):
+    data = {
+        "id": register.new_participant_id(),
+        "name": name,
+        "email": email,
+        "audience": "practitioners",
+        **extra,
+    }
+    return ParticipantRecord.model_validate(data)
+
+
+def test_opening_a_state_dir_creates_the_sqlite_file_with_every_table(tmp_path: Path) -> None:
+    state = tmp_path / "new" / "state"
+    Register.for_state_dir(state, environ={}).close()
+    with sqlite3.connect(state / DATABASE_FILE) as db:
+        names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"participants", "tokens", "messages", "responses", "opt_outs"} <= names
+
+
+def test_the_database_url_from_the_environment_wins_over_the_state_dir(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    assert default_url(tmp_path, {"COPRODUCE_DATABASE_URL": url}) == url
+    assert default_url(tmp_path, {}).endswith(f"{tmp_path.resolve()}/{DATABASE_FILE}")
+
+
+def test_a_register_that_cannot_be_opened_says_so_in_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(CoproduceError) as caught:
+        Register(f"sqlite:///{blocker / 'register.db'}")
+    message = str(caught.value)
+    assert message.startswith("cannot open the personal-data register at sqlite:///")
+    assert "\n" not in message
+
+
+def test_an_unknown_database_driver_is_one_clear_error_with_the_password_hidden() -> None:
+    with pytest.raises(CoproduceError) as caught:
+        Register("nosuchdb://user:secret@db.example.org/coproduce")
+    assert "secret" not in str(caught.value)
+    assert "cannot open the personal-data register" in str(caught.value)
+
+
+def test_participant_ids_are_p_dash_ten_hex_digits_and_differ(register: Register) -> None:
+    ids = {register.new_participant_id() for _ in range(200)}
+    assert len(ids) == 200
+    assert all(re.fullmatch(r"P-[0-9a-f]{10}", i) for i in ids)
+
+
+def test_added_participants_read_back_with_times_in_utc(register: Register) -> None:
+    record = _record(register, email="alex@example.org", added=NOW, extra={"team": "North"})
+    register.add_participants([record])
+    back = register.get_participant(record.id)
+    assert back.email == "alex@example.org"
+    assert back.extra == {"team": "North"}
+    assert back.added == NOW
+
+
+def test_a_batch_with_a_clashing_email_adds_nobody(register: Register) -> None:
+    register.add_participants([_record(register, email="one@example.org")])
+    batch = [
+        _record(register, email="two@example.org"),
+        _record(register, email="ONE@example.org"),
+    ]
+    with pytest.raises(ConflictError):
+        register.add_participants(batch)
+    assert [r.email for r in register.iter_participants()] == ["one@example.org"]
+
+
+def test_erasing_keeps_the_id_and_audience_and_drops_everything_personal(
+    register: Register,
+) -> None:
+    record = _record(
+        register, email="sam@example.org", organisation="Youth Club", extra={"phone": "0700"}
+    )
+    register.add_participants([record])
+    token = issue_token(register, participant_id=record.id, cycle="c1", expires=NOW)
+    assert register.erase_participant(record.id) is True
+    assert register.erase_participant(record.id) is False
+    (entry,) = register.list_entries()
+    assert (entry.id, entry.audience, entry.erased) == (record.id, "practitioners", True)
+    assert entry.name is None and entry.organisation == ""
+    assert read_token(register, token) is None
+    with pytest.raises(NotFoundError, match="erased"):
+        register.get_participant(record.id)
+    with sqlite3.connect(register.url.removeprefix("sqlite:///")) as db:
+        dump = "\n".join(db.iterdump())
+    assert "sam@example.org" not in dump and "Youth Club" not in dump and "0700" not in dump
+
+
+def test_erasing_an_unknown_id_is_not_found(register: Register) -> None:
+    with pytest.raises(NotFoundError, match="P-0000000000"):
+        register.erase_participant("P-0000000000")
+
+
+def test_a_queued_message_keeps_its_status_when_queued_again(register: Register) -> None:
+    record = _record(register, email="a@example.org")
+    register.add_participants([record])
+    args = {"message_id": "<invite.c1.x@coproduce>", "cycle": "c1", "participant_id": record.id}
+    assert register.queue_message(**args, kind="invite") == "queued"
+    register.record_attempt(args["message_id"])
+    register.mark_sent(args["message_id"])
+    assert register.queue_message(**args, kind="invite") == "sent"
+    entry = register.get_message(args["message_id"])
+    assert entry is not None and entry.attempts == 1 and entry.sent is not None
+    assert register.messaged("c1", kind="invite") == {record.id}
+
+
+def test_responses_and_opt_outs_are_recorded_once(register: Register) -> None:
+    a, b = _record(register, email="a@example.org"), _record(register, email="b@example.org")
+    register.add_participants([a, b])
+    register.add_response(cycle="c1", participant_id=a.id)
+    register.add_response(cycle="c1", participant_id=a.id)
+    register.add_opt_out(b.id)
+    register.add_opt_out(b.id)
+    assert register.responders("c1") == {a.id}
+    assert register.opted_out("c1") == {b.id} == register.opted_out("another-cycle")
+    assert register.get_participant(b.id).opted_out is True
+
+
+def test_tokens_are_stored_only_as_their_sha256_hash(register: Register) -> None:
+    record = _record(register, email="a@example.org")
+    register.add_participants([record])
+    token = issue_token(
+        register, participant_id=record.id, cycle="c1", expires=NOW + dt.timedelta(days=30)
+    )
+    assert len(token) >= 43  # 32 random bytes, base64url
+    with sqlite3.connect(register.url.removeprefix("sqlite:///")) as db:
+        stored = [r[0] for r in db.execute("SELECT token_hash FROM tokens")]
+    assert stored == [hashlib.sha256(token.encode()).hexdigest()] == [hash_token(token)]
+    assert token not in str(stored)
+
+
+def test_a_token_verifies_until_it_expires(register: Register) -> None:
+    record = _record(register, email="a@example.org")
+    register.add_participants([record])
+    expires = NOW + dt.timedelta(days=3)
+    token = issue_token(register, participant_id=record.id, cycle="c1", expires=expires)
+    assert verify_token(register, token, now=NOW) == (record.id, "c1")
+    assert verify_token(register, token, now=expires) is None
+    assert verify_token(register, token[:-1] + ("A" if token[-1] != "A" else "B"), now=NOW) is None
+    assert verify_token(register, "", now=NOW) is None
+
+
+def test_personal_links_start_with_the_portal_url() -> None:
+    assert portal_url({}) == "http://127.0.0.1:8080"
+    base = portal_url({"COPRODUCE_PORTAL_URL": "https://review.example.org/"})
+    assert personal_link("abc_-1", base_url=base) == "https://review.example.org/r/abc_-1"
