@@ -111,7 +111,7 @@ def import_document(
     """
     if not is_slug(slug):
         raise InvalidInputError(
-            f"invalid slug {slug!r}: use lowercase letters, digits and hyphens (e.g. escalation-policy)"
+            f"invalid slug {slug!r}: use lowercase letters, digits and hyphens (e.g. escalation)"
         )
     exists = repo.exists(slug)
     if exists and not replace:

@@ -8,7 +8,6 @@ import jinja2
 
 from coproduce.resources import builtin_templates_dir
 
-
 __all__ = ["builtin_templates_dir", "template_env"]
 
 

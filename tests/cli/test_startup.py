@@ -37,8 +37,9 @@ def test_document_commands_do_not_import_prefect() -> None:
 
 
 def test_every_command_has_help() -> None:
-    from coproduce.cli import app
     from typer.main import get_command
+
+    from coproduce.cli import app
 
     group = get_command(app)
     for name in group.commands:  # type: ignore[attr-defined]

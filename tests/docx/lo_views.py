@@ -8,6 +8,7 @@ document order, table cells included. Output: {file: {"accept": [...], "reject":
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import socket
@@ -118,10 +119,8 @@ def main() -> None:
                 doc.close(True)
             result[str(source)] = views
     finally:
-        try:
+        with contextlib.suppress(Exception):
             desktop.terminate()  # type: ignore[possibly-undefined]
-        except Exception:
-            pass
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:

@@ -7,6 +7,7 @@ revision reader, against clean renders of each version.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 import shutil
@@ -220,7 +221,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Pa
 
 # -- pandoc ------------------------------------------------------------------------------------
 
-_MARKER = re.compile(r"^\s*(?:[-*•◦▪]|\(?[0-9a-zA-Z]{1,4}[.)])\s+")
+_MARKER = re.compile(r"^\s*(?:(?:[-*\u2022\u25e6\u25aa]|\(?[0-9a-zA-Z]{1,4}[.)])\s+)+")
 
 
 def pandoc_paragraphs(path: Path, mode: str) -> list[str]:
@@ -457,16 +458,135 @@ def test_libreoffice_accept_and_reject_all_give_both_versions(
     paths = {k: str(v) for k, v in rendered[name].items()}
     tracked = libreoffice_views[paths["tracked"]]
     base, proposed = PAIRS[name]
-    assert (
-        implied_mark(tracked["accept"], proposed) == libreoffice_views[paths["proposed"]]["accept"]
-    )
-    assert implied_mark(tracked["reject"], base) == libreoffice_views[paths["base"]]["reject"]
+    want_accept = libreoffice_views[paths["proposed"]]["accept"]
+    want_reject = libreoffice_views[paths["base"]]["reject"]
+    assert implied_mark(tracked["accept"], want_accept, proposed) == want_accept
+    assert implied_mark(tracked["reject"], want_reject, base) == want_reject
 
 
-def implied_mark(paragraphs: list[str], version: Document) -> list[str]:
-    """Drop the empty paragraph Word keeps after a final table (LibreOffice hides it in a
-    clean render that ends with the table, but shows it where the file spells it out)."""
+def implied_mark(paragraphs: list[str], clean: list[str], version: Document) -> list[str]:
+    """Drop the one empty paragraph Word keeps after a final table where the file spells
+    it out (LibreOffice hides it in a clean render that ends with the table)."""
     ends_with_table = not version.blocks or isinstance(version.blocks[-1], Table)
-    if ends_with_table and paragraphs and paragraphs[-1] == "":
+    if ends_with_table and len(paragraphs) == len(clean) + 1 and paragraphs[-1] == "":
         return paragraphs[:-1]
     return paragraphs
+
+
+# -- real revision histories ------------------------------------------------------------------
+
+
+def corpus_pairs() -> list[tuple[str, Path, Path]]:
+    if not CORPUS.is_dir():
+        return []
+    pairs = []
+    for folder in sorted(CORPUS.iterdir()):
+        files = sorted(folder.glob("v*.md"))
+        pairs.extend((folder.name, a, b) for a, b in itertools.pairwise(files))
+    return pairs
+
+
+def parse_version(path: Path, title: str) -> Document:
+    try:
+        from coproduce.document import parse_markdown
+    except ImportError:
+        pytest.skip("coproduce.document.parse_markdown does not exist yet")
+    return parse_markdown(f"---\ntitle: {title}\n---\n" + path.read_text(), slug="corpus")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("title", "old", "new"),
+    corpus_pairs() or [pytest.param("", Path(), Path(), marks=pytest.mark.skip("no corpus"))],
+    ids=lambda v: v.name[:3] if isinstance(v, Path) else str(v)[:24],
+)
+def test_consecutive_published_versions_accept_and_reject_exactly(
+    title: str, old: Path, new: Path, tmp_path: Path
+) -> None:
+    base, proposed = parse_version(old, title), parse_version(new, title)
+    changes = compute_changes(base, proposed)
+    tracked = tmp_path / "tracked.docx"
+    tracked.write_bytes(render_tracked_bytes(changes, author="Ana Lead", date=WHEN))
+    (tmp_path / "base.docx").write_bytes(render_docx_bytes(base, modified=WHEN))
+    (tmp_path / "proposed.docx").write_bytes(render_docx_bytes(proposed, modified=WHEN))
+    views = read_revision_views(tracked)
+    assert views.accepted == read_revision_views(tmp_path / "proposed.docx").accepted
+    assert views.rejected == read_revision_views(tmp_path / "base.docx").accepted
+    assert find_revision_problems(tracked) == []
+    compare = words if any(isinstance(b, Table) for b in [*base.blocks, *proposed.blocks]) else list
+    assert compare(pandoc_paragraphs(tracked, "accept")) == compare(
+        pandoc_paragraphs(tmp_path / "proposed.docx", "accept")
+    )
+    assert compare(pandoc_paragraphs(tracked, "reject")) == compare(
+        pandoc_paragraphs(tmp_path / "base.docx", "accept")
+    )
+
+
+# -- random edits ------------------------------------------------------------------------------
+
+VOCABULARY = ["child", "young", "person", "police", "lead", "record", "call", "care"]
+VOCABULARY += ["school", "safe", "risk", "the", "a", "of", "to"]
+
+
+@st.composite
+def blocks(draw: st.DrawFn) -> object:
+    text = " ".join(draw(st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=10)))
+    kind = draw(st.sampled_from(["p", "p", "h", "li", "oli", "q", "table"]))
+    if kind == "table":
+        cells = st.lists(st.sampled_from(VOCABULARY), min_size=2, max_size=2)
+        rows = draw(st.lists(cells, min_size=1, max_size=3))
+        return table(*rows)
+    if kind == "h":
+        return Heading(level=draw(st.integers(1, 3)), id="h", spans=[Span(text=text)])
+    if kind in ("li", "oli"):
+        return li(text, level=draw(st.integers(0, 2)), ordered=kind == "oli")
+    if kind == "q":
+        return Quote(spans=[Span(text=text)])
+    bold = draw(st.booleans())
+    return Paragraph(spans=[Span(text=text, bold=bold)])
+
+
+def mutate(draw: st.DrawFn, original: list[object]) -> list[object]:
+    out = list(original)
+    for _ in range(draw(st.integers(0, 4))):
+        action = draw(st.sampled_from(["edit", "delete", "insert", "move", "format", "split"]))
+        if action == "insert" or not out:
+            out.insert(draw(st.integers(0, len(out))), draw(blocks()))
+            continue
+        k = draw(st.integers(0, len(out) - 1))
+        block = out[k]
+        if action == "delete":
+            del out[k]
+        elif action == "move":
+            out.insert(draw(st.integers(0, len(out) - 1)), out.pop(k))
+        elif isinstance(block, Table):
+            rows = [list(c.text for c in r.cells) for r in block.rows]
+            rows[draw(st.integers(0, len(rows) - 1))][0] = draw(st.sampled_from(VOCABULARY))
+            out[k] = table(*rows)
+        elif action == "format":
+            spans = [s.model_copy(update={"bold": not s.bold}) for s in block.spans]
+            out[k] = block.model_copy(update={"spans": spans})
+        elif action == "split" and " " in block.text:
+            head, tail = block.text.split(" ", 1)
+            out[k : k + 1] = [p(head), p(tail)]
+        else:
+            word = draw(st.sampled_from(VOCABULARY))
+            out[k] = block.model_copy(update={"spans": [Span(text=f"{block.text} {word}")]})
+    return out
+
+
+@st.composite
+def document_pairs(draw: st.DrawFn) -> tuple[Document, Document]:
+    original = draw(st.lists(blocks(), max_size=8))
+    return doc(*original), doc(*mutate(draw, original))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document_pairs())
+def test_random_edits_to_a_random_document_accept_and_reject_exactly(pair) -> None:
+    base, proposed = pair
+    data = render_tracked_bytes(compute_changes(base, proposed), author="Ana Lead", date=WHEN)
+    views = read_revision_views(data)
+    assert views.accepted == read_revision_views(render_docx_bytes(proposed)).accepted
+    assert views.rejected == read_revision_views(render_docx_bytes(base)).accepted
+    assert find_revision_problems(data) == []

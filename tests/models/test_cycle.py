@@ -33,14 +33,16 @@ def test_a_cycle_walks_from_draft_to_approved_through_the_table() -> None:
     ):
         cycle = cycle.apply(event, at=NOW, actor="lead")
     assert cycle.state is CycleState.APPROVED
-    assert [t.event for t in cycle.history][0] is CycleEvent.LAUNCH
+    assert cycle.history[0].event is CycleEvent.LAUNCH
     assert len(cycle.history) == 5
     assert cycle.opens == NOW
 
 
 def test_closing_a_closed_cycle_is_refused_with_the_allowed_moves() -> None:
     cycle = make_cycle(state="closed")
-    with pytest.raises(StateError, match="cannot close a cycle that is closed; from closed you can"):
+    with pytest.raises(
+        StateError, match="cannot close a cycle that is closed; from closed you can"
+    ):
         cycle.apply(CycleEvent.CLOSE, at=NOW)
 
 

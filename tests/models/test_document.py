@@ -16,7 +16,9 @@ def test_a_document_knows_its_sections_and_words() -> None:
         meta=DocumentMeta(title="Protocol"),
         blocks=[
             Heading(level=2, id="purpose", spans=[Span(text="Purpose")], section="purpose"),
-            Paragraph(spans=[Span(text="Keep young "), Span(text="safe", bold=True)], section="purpose"),
+            Paragraph(
+                spans=[Span(text="Keep young "), Span(text="safe", bold=True)], section="purpose"
+            ),
         ],
     )
     assert doc.section_ids() == ["purpose"]

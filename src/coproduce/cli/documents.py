@@ -60,9 +60,8 @@ def import_(
     )
     for line in result.warnings:
         warn(line)
-    info(
-        f"Imported {source.name} as guidance/{slug}.md ({result.words} words, commit {result.commit[:10]})"
-    )
+    commit = result.commit[:10]
+    info(f"Imported {source.name} as guidance/{slug}.md ({result.words} words, commit {commit})")
     if result.tag:
         info(f"Approved as {result.tag}")
 
@@ -111,9 +110,8 @@ def versions(
         return
     for row in rows:
         mark = f"[{row['tag']}]" if row["tag"] else ""
-        info(
-            f"{row['commit'][:10]} {row['date'][:10]} {row['author']:24} {row['message'][:50]} {mark}"
-        )
+        when, who, what = row["date"][:10], row["author"], row["message"][:50]
+        info(f"{row['commit'][:10]} {when} {who:24} {what} {mark}")
 
 
 def history(
@@ -130,9 +128,8 @@ def history(
         return
     for row in rows:
         fb = f" ({', '.join(row['feedback'])})" if row["feedback"] else ""
-        info(
-            f"{row['commit'][:10]} {row['date'][:10]} {row['change']:8} {row['author']:24} {row['message'][:50]}{fb}"
-        )
+        when, who, what = row["date"][:10], row["author"], row["message"][:50]
+        info(f"{row['commit'][:10]} {when} {row['change']:8} {who:24} {what}{fb}")
 
 
 def approve(

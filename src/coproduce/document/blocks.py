@@ -169,9 +169,9 @@ class BlockWalker:
     def _close_item(self, token: Token) -> None:
         container = self.stack.pop()
         item = container.item
+        # An item with no text and no nested list is still an item: keep it, empty.
         if self._outer() == "list" and item is not None and item.draft is None:
-            if not item.nested_seen:
-                self._emit_item(token, item, [])
+            self._emit_item(token, item, [])
 
     def _emit_item(self, token: Token, item: _Item, spans: list[Span]) -> None:
         draft = Draft("list_item", self._line(token), list(spans), item.level, item.ordered)

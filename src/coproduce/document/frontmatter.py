@@ -58,9 +58,9 @@ def load_front_matter(yaml_text: str) -> dict[str, Any]:
         )
     # YAML reads `version: 1.10` as the float 1.1; keep what the author wrote.
     for key_node, value_node in root.value:
-        if key_node.value == "version" and isinstance(value_node, yaml.ScalarNode):
-            if isinstance(data.get("version"), int | float):
-                data["version"] = value_node.value
+        is_scalar = isinstance(value_node, yaml.ScalarNode)
+        if key_node.value == "version" and is_scalar and isinstance(data["version"], int | float):
+            data["version"] = value_node.value
     return {str(k): v for k, v in data.items()}
 
 
@@ -79,9 +79,7 @@ def load_meta(data: dict[str, Any], *, extra_problems: Sequence[str] = ()) -> Do
 
 def _problems_error(problems: list[str]) -> InvalidInputError:
     noun = "problem" if len(problems) == 1 else "problems"
-    return InvalidInputError(
-        f"document is not valid ({len(problems)} {noun})", problems=problems
-    )
+    return InvalidInputError(f"document is not valid ({len(problems)} {noun})", problems=problems)
 
 
 def dump_front_matter(meta: DocumentMeta) -> str:

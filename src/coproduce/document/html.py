@@ -124,8 +124,11 @@ def _table_html(table: Table) -> str:
     if table.header:
         head, body = rows[:1], rows[1:]
         return (
-            "<table>\n<thead>\n" + "\n".join(head) + "\n</thead>\n<tbody>\n"
-            + "\n".join(body) + "\n</tbody>\n</table>"
+            "<table>\n<thead>\n"
+            + "\n".join(head)
+            + "\n</thead>\n<tbody>\n"
+            + "\n".join(body)
+            + "\n</tbody>\n</table>"
         )
     return "<table>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
 

@@ -25,6 +25,7 @@ _ALWAYS = set("\\`*_[]<")
 _LINE_START = set("#>-+=|:~")
 _ENTITY = re.compile(r"&(?:#[xX][0-9a-fA-F]{1,6};|#[0-9]{1,7};|[A-Za-z][A-Za-z0-9]{1,31};)")
 _ORDERED_MARKER = re.compile(r"[0-9]{1,9}[.)]")
+_DEFINITION = re.compile(r"\[(?:[^\\\[\]]|\\.)*\]:")
 
 
 @dataclass
@@ -47,7 +48,12 @@ def render_inline_lines(spans: Sequence[Span], *, context: Context = "paragraph"
             lines.append([])
         else:
             lines[-1].append(span)
-    return [_render_line(line, context) for line in lines]
+    rendered = [_render_line(line, context) for line in lines]
+    if context == "paragraph" and _DEFINITION.match(rendered[0]):
+        # A link whose code text holds "]:" would read as a reference definition at the
+        # start of a paragraph; an empty link before it (which carries no text) prevents that.
+        rendered[0] = "[](#)" + rendered[0]
+    return rendered
 
 
 def _render_line(spans: list[Span], context: Context) -> str:

@@ -26,6 +26,7 @@ from coproduce.document.sections import (
     check_explicit_id,
     split_explicit_id,
 )
+from coproduce.errors import InvalidInputError
 from coproduce.models import Document, load_model, spans_text
 
 
@@ -67,12 +68,14 @@ def parse_markdown_with_warnings(text: str, *, slug: str) -> tuple[Document, lis
         title = spans_text(first_h1.spans).strip() if first_h1 is not None else ""
         if not title:
             problems.insert(0, "no front matter, and no level-1 heading to take a title from")
+            noun = "problem" if len(problems) == 1 else "problems"
+            raise InvalidInputError(
+                f"document is not valid ({len(problems)} {noun})", problems=problems
+            )
         data = {"title": title}
     meta = load_meta(data, extra_problems=problems)
     blocks = assign_sections(walker.blocks())
-    document = load_model(
-        Document, {"slug": slug, "meta": meta, "blocks": blocks}, what="document"
-    )
+    document = load_model(Document, {"slug": slug, "meta": meta, "blocks": blocks}, what="document")
     return document, walker.warnings
 
 
@@ -94,4 +97,3 @@ def _id_problems(walker: BlockWalker) -> list[str]:
         else:
             seen[draft.explicit_id] = draft.line
     return problems
-

@@ -61,7 +61,7 @@ def _join_lines(lines: list[str], *, first: str, rest: str) -> str:
     for index, line in enumerate(lines):
         prefix = first if index == 0 else rest
         tail = "\\" if index < len(lines) - 1 else ""
-        out.append((prefix + line + tail).rstrip(" ") if not line else prefix + line + tail)
+        out.append(prefix + line + tail)
     return "\n".join(out) + "\n"
 
 

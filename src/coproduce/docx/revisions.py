@@ -88,6 +88,8 @@ class _Reader:
     def __init__(self) -> None:
         self.views = RevisionViews()
         self.carry = {"accepted": "", "rejected": ""}
+        self.after_table = {"accepted": False, "rejected": False}
+        self.last_follows_table = {"accepted": False, "rejected": False}
 
     def record(self, element: etree._Element, kind: RevisionKind, text: str = "") -> None:
         date = parse_date(element.get(_DATE_UTC)) or parse_date(element.get(qn("w:date")))
@@ -101,11 +103,16 @@ class _Reader:
             )
         )
 
-    def walk(self, element: etree._Element, skip: frozenset[str] = frozenset()) -> None:
+    def walk(
+        self, element: etree._Element, skip: frozenset[str] = frozenset(), *, top: bool = False
+    ) -> None:
         """Read block-level content: paragraphs, tables (row by row) and containers."""
         for child in element:
             if child.tag == qn("w:p"):
                 self.paragraph(child, skip)
+            elif top and child.tag == qn("w:tbl"):
+                self.walk(child, skip)
+                self.after_table = {"accepted": True, "rejected": True}
             elif child.tag == qn("w:tr"):
                 self.row(child, skip)
             elif isinstance(child.tag, str) and child.tag not in (qn("w:sectPr"), qn("w:pPr")):
@@ -122,8 +129,6 @@ class _Reader:
                 elif mark.tag == qn("w:del"):
                     self.record(mark, "row_delete")
                     dropped.add("accepted")
-                elif mark.tag in _OTHER_REVISIONS:
-                    self.record(mark, "other")
         self.walk(tr, frozenset(dropped))
 
     def paragraph(self, p: etree._Element, skip: frozenset[str]) -> None:
@@ -145,6 +150,8 @@ class _Reader:
                 self.carry[view] = text
             else:
                 getattr(self.views, view).append(text)
+                self.last_follows_table[view] = self.after_table[view]
+                self.after_table[view] = False
 
     def inline(self, element: etree._Element, texts: dict[str, list[str]], only: str | None) -> str:
         """Add the text under ``element`` to the views it belongs to; return all of it."""
@@ -196,22 +203,19 @@ def read_revision_views(source: Path | bytes) -> RevisionViews:
     body = root.find(qn("w:body"))
     reader = _Reader()
     if body is not None:
-        reader.walk(body)
+        reader.walk(body, top=True)
+        for element in body.iter(*_OTHER_REVISIONS):  # table, cell and section changes
+            reader.record(element, "other")
     for view in ("accepted", "rejected"):
         if reader.carry[view]:
             getattr(reader.views, view).append(reader.carry[view])
-    if body is not None and _ends_with_table_mark(body):
-        # Word always ends the body with a paragraph: an empty one after a final table is
-        # that mandatory mark, which a body ending in the table implies, not content.
-        for view in (reader.views.accepted, reader.views.rejected):
-            if view and view[-1] == "":
-                view.pop()
+    for name in ("accepted", "rejected"):
+        # Word always ends the body with a paragraph: an empty one right after a final table
+        # is that mandatory mark, which a body ending in the table implies, not content.
+        view = getattr(reader.views, name)
+        if reader.last_follows_table[name] and view and view[-1] == "":
+            view.pop()
     return reader.views
-
-
-def _ends_with_table_mark(body: etree._Element) -> bool:
-    blocks = [c for c in body if c.tag in (qn("w:p"), qn("w:tbl"))]
-    return len(blocks) >= 2 and blocks[-1].tag == qn("w:p") and blocks[-2].tag == qn("w:tbl")
 
 
 def find_revision_problems(source: Path | bytes) -> list[str]:

@@ -408,31 +408,73 @@ def _settle_marks(elements: list[etree._Element], writer: TrackedWriter) -> None
 
     A paragraph whose mark vanishes in one view merges into the next paragraph there; with no
     next paragraph (the body ends, or a table follows) readers leave an empty paragraph
-    behind. So the mark change moves to the paragraph before the run of such paragraphs, and
-    the last paragraph takes that paragraph's properties for the view in which they merge,
-    so the merged paragraph looks right whichever paragraph's properties a reader keeps.
+    behind. Such a paragraph is fused with a nearby paragraph whose mark vanishes in the
+    other view (one deleted, one inserted: together they are a replaced paragraph), or else
+    its mark change moves to the paragraph before the run of changed marks, the last
+    paragraph taking that paragraph's properties for the view in which they merge.
     """
-    for index, element in enumerate(elements):
+    index = 0
+    while index < len(elements):
+        element = elements[index]
         following = elements[index + 1] if index + 1 < len(elements) else None
         mark = _mark_of(element)
+        index += 1
         if mark is None or (following is not None and following.tag == qn("w:p")):
             continue
         accept = mark.tag in (qn("w:del"), qn("w:moveFrom"))
-        k = index
+        k = index - 1
         while k > 0 and _vanishes(elements[k - 1], accept=accept):
             k -= 1
         prev = elements[k - 1] if k > 0 else None
-        if prev is None or prev.tag != qn("w:p") or _mark_of(prev) is not None:
-            if following is None:
-                # The body's last paragraph, after a table: its mark stays, as the mark Word
-                # always keeps after a final table; readers show it as an empty paragraph.
-                mark.getparent().remove(mark)
-            continue
-        new, old = _props(element)
-        prev_new, prev_old = _props(prev)
-        mark.getparent().remove(mark)
-        writer.finish(prev, mark="del" if accept else "ins")
-        _set_props(element, prev_new if accept else new, old if accept else prev_old, writer)
+        if prev is not None and _vanishes(prev, accept=not accept):
+            _fuse(element, prev, writer, deleted_first=not accept)
+            elements.remove(prev)
+            index -= 1
+        elif prev is not None and prev.tag == qn("w:p") and _mark_of(prev) is None:
+            new, old = _props(element)
+            prev_new, prev_old = _props(prev)
+            _drop(mark)
+            writer.finish(prev, mark="del" if accept else "ins")
+            _set_props(element, prev_new if accept else new, old if accept else prev_old, writer)
+        elif following is None:
+            # The body's last paragraph, after a table: its mark stays, as the mark Word
+            # always keeps after a final table; readers show it as an empty paragraph.
+            _drop(mark)
+
+
+def _fuse(
+    element: etree._Element, other: etree._Element, writer: TrackedWriter, *, deleted_first: bool
+) -> None:
+    """Make ``element`` one replaced paragraph holding ``other``'s content as well.
+
+    One of the two has a deleted mark and the other an inserted one; the result keeps its
+    mark in both views, with the inserted paragraph's properties and the deleted one's old.
+    """
+    deleted, inserted = (other, element) if deleted_first else (element, other)
+    new, _ = _props(inserted)
+    _, old = _props(deleted)
+    for p in (element, other):
+        mark = _mark_of(p)
+        if mark is not None:
+            _drop(mark)
+    content = _content(other)
+    anchor = next(iter(_content(element)), None)
+    for child in content:
+        if anchor is not None and deleted_first:
+            anchor.addprevious(child)
+        else:
+            element.append(child)
+    _set_props(element, new, old, writer)
+
+
+def _drop(mark: etree._Element) -> None:
+    """Remove a paragraph-mark revision, and the properties it leaves empty."""
+    parent = mark.getparent()
+    parent.remove(mark)
+    while parent is not None and not len(parent) and parent.tag in (qn("w:rPr"), qn("w:pPr")):
+        grand = parent.getparent()
+        grand.remove(parent)
+        parent = grand
 
 
 def _vanishes(element: etree._Element, *, accept: bool) -> bool:

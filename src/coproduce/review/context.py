@@ -71,4 +71,3 @@ def open_context(*, repo: str | Path | None = None, author: str | None = None) -
         templates=guidance.root / "templates",
     )
     return ReviewContext(repo=guidance, settings=settings, author=person, outreach=outreach)
-
