@@ -139,3 +139,10 @@ def test_the_board_decision_is_recorded_from_the_command_line(repo: GuidanceRepo
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"{cycle_id} is approved"
     assert "PREFECT-IMPORTED" not in done.stderr
+
+
+def test_stopping_the_embedded_server_when_none_runs_says_so(repo: GuidanceRepo) -> None:
+    result = run(repo, "serve", "--stop")
+    assert result.returncode == 0
+    assert result.stdout.strip() == "No embedded server was running"
+    assert "PREFECT-IMPORTED" not in result.stderr

@@ -19,7 +19,7 @@ from coproduce.errors import InvalidInputError
 if TYPE_CHECKING:
     from coproduce.store import GuidanceRepo
 
-app = typer.Typer(name="review", help="Review cycles: start, list, status, remind, close.")
+app = typer.Typer(name="review", help="Review cycles: start, list, status, remind, close, decide.")
 
 
 def run_flow(repo: GuidanceRepo, name: str, **parameters: Any) -> Any:
@@ -182,11 +182,16 @@ def decide(
 def serve(
     cron: str = typer.Option("0 * * * *", "--cron", help="When the review clock runs."),
     timezone: str | None = typer.Option(None, "--timezone", help="Time zone of --cron."),
+    stop: bool = typer.Option(False, "--stop", help="Stop the embedded Prefect server and exit."),
 ) -> None:
     """Serve the review flows (the review clock on its schedule) until interrupted."""
     from coproduce import runtime
 
     repo = open_repo()
+    if stop:
+        stopped = runtime.stop_server(state_dir=Path(repo.state_dir))
+        info("Stopped the embedded Prefect server" if stopped else "No embedded server was running")
+        return
     handle = runtime.ensure_server(state_dir=Path(repo.state_dir))
     runtime.activate(handle)
     info(f"Prefect API: {handle.api_url}" + (" (embedded)" if handle.embedded else ""))
