@@ -244,3 +244,12 @@ def resume_signoff(cycle_id: str, decision: dict[str, Any]) -> bool:
     for run in waiting:
         resume_flow_run(run.id, run_input=decision)
     return bool(waiting)
+
+
+def flush(timeout: float = 5.0) -> None:
+    """Send this process's pending Prefect logs and events now (before its server stops)."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=timeout)
+    EventsWorker.drain_all(timeout=timeout)

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 import typer
 
-from coproduce.cli import documents, redline
+from coproduce.cli import demo, documents, participants, redline, review
 from coproduce.cli.common import OPTIONS, REPO_HELP, set_options
 from coproduce.errors import CoproduceError
 
@@ -36,25 +36,8 @@ def _global(
     set_options(repo=repo, verbose=verbose)
 
 
-documents.register(app)
-redline.register(app)
-
-
-def _mount_optional(app: typer.Typer) -> None:
-    """Mount the command groups of later stages (each is a module with ``register(app)``)."""
-    import importlib
-
-    for name in ("participants", "review", "demo"):
-        try:
-            module = importlib.import_module(f"coproduce.cli.{name}")
-        except ModuleNotFoundError as e:
-            if e.name != f"coproduce.cli.{name}":
-                raise
-            continue
-        module.register(app)
-
-
-_mount_optional(app)
+for module in (documents, redline, participants, review, demo):
+    module.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

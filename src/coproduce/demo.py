@@ -1,0 +1,241 @@
+"""The whole-cycle demo: a fresh workspace taken through every stage the product has so far.
+
+Each step is a plain function over the library (and, for the review, the Prefect flows); the
+CLI shows progress and prints what was made. Nothing here is faked: the demo is the product run
+on invented participants and our own sample guidance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from coproduce.errors import ConflictError
+from coproduce.models import Person
+from coproduce.resources import sample_guidance_dir
+
+if TYPE_CHECKING:
+    from coproduce.store import GuidanceRepo
+
+SLUG = "exploitation-protocol"
+MARKER = ".coproduce-demo"
+LEAD = Person(name="Alex Morgan", email="alex.morgan@example.org")
+EDITOR = Person(name="Priya Shah", email="priya.shah@example.org")
+REVIEW_DAYS = 21
+
+
+@dataclass
+class DemoRun:
+    """What the demo made, step by step."""
+
+    workspace: Path
+    repo: Path | None = None
+    cycle: str | None = None
+    outputs: dict[str, Path] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
+Step = tuple[str, Callable[[DemoRun], str]]
+
+
+def prepare_workspace(workspace: Path, *, fresh: bool) -> DemoRun:
+    """Return a run in ``workspace``; with ``fresh``, remove an earlier demo there first.
+
+    Only a folder an earlier demo made (it holds the marker file) is ever removed.
+    """
+    workspace = workspace.resolve()
+    if workspace.exists() and any(workspace.iterdir()):
+        if not (workspace / MARKER).is_file():
+            raise ConflictError(
+                f"{workspace} is not empty and not a demo workspace: choose another"
+            )
+        if not fresh:
+            raise ConflictError(f"{workspace} holds an earlier demo: add --fresh to start again")
+        _stop_embedded_server(workspace / "guidance")
+        shutil.rmtree(workspace)
+    (workspace / "outputs").mkdir(parents=True, exist_ok=True)
+    (workspace / MARKER).write_text("made by coproduce demo; --fresh may delete this folder\n")
+    return DemoRun(workspace=workspace)
+
+
+def iter_steps() -> Iterator[Step]:
+    """Yield the demo's steps in order: (description, function)."""
+    yield "Create the guidance repository with the sample, approved v1.0", _create
+    yield "Render v1.0 to Word and HTML", _render_v1
+    yield "Import the lead's Word draft of v1.1", _import_draft
+    yield "A colleague edits the draft by hand", _second_edit
+    yield "Write the tracked-change redline v1.0 -> draft", _redline
+    yield "Import participants into the register (outside git)", _participants
+    yield "Launch the review (Prefect flow): invitations", _launch
+    yield "Send a reminder round (Prefect flow)", _remind
+    yield "Close the review (Prefect flow)", _close
+
+
+def finish(run: DemoRun) -> None:
+    """Flush the flows' logs, then stop the embedded Prefect server the demo started."""
+    import sys
+
+    if "coproduce.tasks" in sys.modules:
+        from coproduce import tasks
+
+        tasks.flush()
+    if run.repo is not None:
+        _stop_embedded_server(run.repo)
+
+
+def _create(run: DemoRun) -> str:
+    from coproduce.guidance import create_repository
+
+    created = create_repository(path=run.workspace / "guidance", sample=True, author=str(LEAD))
+    run.repo = created.root
+    return f"{created.root} with {', '.join(tag for _, tag in created.documents)}"
+
+
+def _repo(run: DemoRun) -> GuidanceRepo:
+    from coproduce.store import GuidanceRepo
+
+    if run.repo is None:
+        raise RuntimeError("the repository step has not run")
+    return GuidanceRepo.open(run.repo)
+
+
+def _render_v1(run: DemoRun) -> str:
+    from coproduce.guidance import render_document
+
+    repo = _repo(run)
+    for fmt in ("docx", "html"):
+        path = run.workspace / "outputs" / f"{SLUG}-v1.0.{fmt}"
+        render_document(repo=repo, slug=SLUG, rev=f"{SLUG}/v1.0", fmt=fmt, output=path)
+        run.outputs[f"v1.0 ({fmt})"] = path
+    return "outputs/exploitation-protocol-v1.0.docx and .html"
+
+
+def _import_draft(run: DemoRun) -> str:
+    from coproduce.document import parse_markdown
+    from coproduce.docx import write_docx
+    from coproduce.guidance import import_document
+
+    draft = sample_guidance_dir() / "demo" / f"{SLUG}.draft.md"
+    word_file = run.workspace / "outputs" / f"{SLUG}-draft-from-lead.docx"
+    write_docx(parse_markdown(draft.read_text(encoding="utf-8"), slug=SLUG), word_file)
+    result = import_document(
+        repo=_repo(run),
+        source=word_file,
+        slug=SLUG,
+        author=LEAD,
+        replace=True,
+        message="Draft v1.1 for consultation (from the lead's Word file)",
+    )
+    run.outputs["lead's Word draft"] = word_file
+    warned = f", {len(result.warnings)} warnings" if result.warnings else ""
+    return f"{result.words} words, commit {result.commit[:10]}{warned}"
+
+
+def _second_edit(run: DemoRun) -> str:
+    repo = _repo(run)
+    text = repo.read_text(SLUG)
+    old, new = "within one working day", "on the same working day"
+    if old not in text:
+        return "nothing to edit (phrase not in the draft)"
+    commit = repo.write_document(
+        text.replace(old, new, 1), slug=SLUG, author=EDITOR, message="Tighten the response time"
+    )
+    return f"{EDITOR.name}: '{old}' -> '{new}' (commit {commit[:10]})"
+
+
+def _redline(run: DemoRun) -> str:
+    from coproduce.guidance import write_atomically
+    from coproduce.redline import redline
+
+    result = redline(_repo(run), SLUG)
+    docx_path = run.workspace / "outputs" / "changes-since-v1.0.docx"
+    html_path = run.workspace / "outputs" / "changes-since-v1.0.html"
+    write_atomically(docx_path, result.to_bytes())
+    write_atomically(html_path, result.html().encode("utf-8"))
+    run.outputs["redline (Word, tracked changes)"] = docx_path
+    run.outputs["redline (HTML)"] = html_path
+    return result.summary()
+
+
+def _participants(run: DemoRun) -> str:
+    from coproduce.participants import import_participants
+    from coproduce.store.register import Register
+
+    repo = _repo(run)
+    register = Register.for_state_dir(Path(repo.state_dir))
+    try:
+        report = import_participants(
+            register,
+            sample_guidance_dir() / "demo" / "people.csv",
+            audiences={"practitioners", "partners", "young-people"},
+        )
+    finally:
+        register.close()
+    run.figures["participants"] = len(report.added)
+    return f"{len(report.added)} people (names and emails stay in .coproduce/, git sees ids only)"
+
+
+def _launch(run: DemoRun) -> str:
+    from coproduce.review import load_questions, start_review
+    from coproduce.review.context import open_context
+
+    ctx = open_context(repo=run.repo, author=str(LEAD))
+    try:
+        questions = load_questions(sample_guidance_dir() / "demo" / "questions.yaml")
+        closes = dt.date.today() + dt.timedelta(days=REVIEW_DAYS)
+        started = start_review(
+            repo=ctx.repo,
+            slug=SLUG,
+            closes=closes,
+            audiences=["practitioners", "partners", "young-people"],
+            author=ctx.author,
+            questions=[q.model_dump() for q in questions],
+            reminder_days=[7, 2],
+            outreach=ctx.outreach,
+            known_audiences=ctx.audiences,
+        )
+    finally:
+        ctx.close()
+    run.cycle = started.cycle.id
+    outcome = _run_flow(run, "launch_review", cycle_id=run.cycle, author=str(LEAD))
+    run.figures["invitations"] = outcome["sent"]
+    return f"cycle {run.cycle}: {outcome['sent']} invitations in {outcome['batches']} batches"
+
+
+def _remind(run: DemoRun) -> str:
+    outcome = _run_flow(run, "send_reminders", cycle_id=run.cycle, manual=True)
+    run.figures["reminders"] = outcome["sent"]
+    return f"{outcome['sent']} reminders to those who have not responded"
+
+
+def _close(run: DemoRun) -> str:
+    outcome = _run_flow(run, "close_review", cycle_id=run.cycle, author=str(LEAD))
+    repo = _repo(run)
+    outbox = Path(repo.state_dir) / "outbox"
+    run.outputs["outbox (.eml files)"] = outbox
+    run.figures["outbox"] = len(list(outbox.glob("*.eml")))
+    state = outcome.get("state", "closed") if isinstance(outcome, dict) else "closed"
+    return f"cycle {run.cycle} is {state}"
+
+
+def _run_flow(run: DemoRun, name: str, **parameters: Any) -> Any:
+    from coproduce import runtime
+
+    repo = _repo(run)
+    runtime.activate(runtime.ensure_server(state_dir=Path(repo.state_dir)))
+    from coproduce import tasks
+
+    return tasks.run_flow(name, repo=str(repo.root), **parameters)
+
+
+def _stop_embedded_server(repo_root: Path) -> None:
+    from coproduce import runtime
+
+    state = repo_root / ".coproduce"
+    if state.is_dir():
+        runtime.stop_server(state_dir=state)

@@ -1,0 +1,83 @@
+"""``coproduce demo`` takes a fresh workspace through the whole cycle, as ``make demo`` does."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coproduce.resources import sample_guidance_dir
+
+COPRODUCE = Path(sys.executable).with_name("coproduce")
+
+pytestmark = pytest.mark.prefect_server
+
+
+def run_demo(workspace: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COPRODUCE_", "PREFECT_"))}
+    env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    return subprocess.run(
+        [str(COPRODUCE), "demo", "--workspace", str(workspace), *extra],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        check=False,
+    )
+
+
+def test_the_demo_runs_a_whole_cycle_and_says_what_it_made(tmp_path: Path) -> None:
+    workspace = tmp_path / "demo"
+    result = run_demo(workspace)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Demo finished" in result.stdout
+    outputs = workspace / "outputs"
+    for name in (
+        "exploitation-protocol-v1.0.docx",
+        "exploitation-protocol-v1.0.html",
+        "changes-since-v1.0.docx",
+        "changes-since-v1.0.html",
+    ):
+        assert (outputs / name).stat().st_size > 0, name
+        assert str(outputs / name) in result.stdout
+    repo = workspace / "guidance"
+    outbox = list((repo / ".coproduce" / "outbox").glob("*.eml"))
+    assert len(outbox) == 40  # 20 invitations and 20 reminders
+    log = subprocess.run(
+        ["git", "log", "--format=%an|%s"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout
+    assert "Close review" in log and "Launch review" in log
+    assert "Priya Shah|Tighten the response time" in log
+    history = subprocess.run(
+        ["git", "log", "-p", "--all"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout
+    people = list(csv.DictReader((sample_guidance_dir() / "demo" / "people.csv").open()))
+    assert len(people) == 20
+    for person in people:  # participants' personal data never enters git
+        assert person["email"] not in history
+        assert person["name"] not in history
+    accepted = subprocess.run(
+        [
+            "pandoc",
+            "--track-changes=accept",
+            "-t",
+            "plain",
+            str(outputs / "changes-since-v1.0.docx"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "on the same working day" in accepted
+
+
+def test_the_demo_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    result = run_demo(tmp_path, "--fresh")
+    assert result.returncode != 0
+    assert "not a demo workspace" in result.stderr
+    assert (tmp_path / "notes.txt").read_text() == "mine"
