@@ -46,7 +46,12 @@ def test_the_demo_runs_a_whole_cycle_and_says_what_it_made(tmp_path: Path) -> No
         assert str(outputs / name) in result.stdout
     repo = workspace / "guidance"
     outbox = list((repo / ".coproduce" / "outbox").glob("*.eml"))
-    assert len(outbox) == 40  # 20 invitations and 20 reminders
+    # 20 invitations; reminders only to the 11 who had not commented by then
+    assert len(outbox) == 31
+    feedback = sorted((repo / "reviews").glob("*/feedback/FB-*.yaml"))
+    assert len(feedback) == 10
+    assert "late: true" in feedback[-1].read_text()
+    assert all("late: false" in f.read_text() for f in feedback[:-1])
     log = subprocess.run(
         ["git", "log", "--format=%an|%s"], cwd=repo, capture_output=True, text=True, check=True
     ).stdout

@@ -11,9 +11,11 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import docx
+import jinja2
 import pytest
 
 from coproduce.channels.email import OutboxMailer, send_batch
+from coproduce.errors import InvalidInputError
 from coproduce.invitations import (
     Materials,
     build_invitation,
@@ -21,6 +23,7 @@ from coproduce.invitations import (
     invitation_id,
     prepare_invitations,
     prepare_reminders,
+    select_templates,
 )
 from coproduce.models import BUILT_IN_AUDIENCES, ParticipantRecord, Question, ReviewCycle
 from coproduce.store.register import Register
@@ -241,3 +244,85 @@ def test_invited_opted_out_and_responded_people_are_left_out(
         (tmp_path / "outbox" / files[-1]).read_bytes(), policy=policy.default
     )
     assert "Reminder" in str(parsed["Subject"])
+
+
+def _wire(message: EmailMessage) -> EmailMessage:
+    parsed = email.message_from_bytes(message.as_bytes(policy=policy.SMTP), policy=policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+def _practitioner_invite(**extra: object) -> EmailMessage:
+    return build_invitation(
+        record=_person("practitioners"),
+        audience=AUDIENCES["practitioners"],
+        materials=MATERIALS,
+        link="http://127.0.0.1:8080/r/T",
+        now=NOW,
+        **extra,
+    )
+
+
+def test_the_draft_is_encoded_once_yet_every_message_holds_its_own_copy() -> None:
+    first, second = _practitioner_invite(), _practitioner_invite()
+    docx_first, docx_second = (
+        next(a for a in m.iter_attachments() if a.get_filename().endswith(".docx"))
+        for m in (first, second)
+    )
+    assert docx_first is not docx_second
+    docx_first.replace_header("Content-Disposition", 'attachment; filename="renamed.docx"')
+    assert docx_second.get_filename() == "staying-safe-draft.docx"
+    (sent,) = [a for a in _wire(second).iter_attachments() if a.get_filename().endswith(".docx")]
+    assert sent.get_content() == MATERIALS.draft_docx
+    assert docx.Document(io.BytesIO(sent.get_content())).paragraphs[0].text.startswith("Draft")
+
+
+def test_each_message_has_fresh_boundaries_that_parse_back_to_the_same_parts() -> None:
+    first, second = _wire(_practitioner_invite()), _wire(_practitioner_invite())
+    assert [p.get_content_type() for p in first.walk()] == [
+        "multipart/mixed",
+        "multipart/alternative",
+        "text/plain",
+        "text/html",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "text/html",
+    ]
+    boundaries = [p.get_boundary() for m in (first, second) for p in m.walk() if p.is_multipart()]
+    assert len(set(boundaries)) == 4
+    text, html = _parts(first)
+    assert not any(b in text or b in html for b in boundaries)
+
+
+def test_templates_chosen_once_build_the_same_message_as_choosing_every_time() -> None:
+    env = template_env()
+    chosen = select_templates(kind="invite", audience=AUDIENCES["partners"], env=env)
+    common = {
+        "record": _person("partners"),
+        "audience": AUDIENCES["partners"],
+        "materials": MATERIALS,
+        "link": "http://x/r/T",
+        "now": NOW,
+    }
+    once, each = build_invitation(**common, templates=chosen), build_invitation(**common, env=env)
+    assert _parts(once) == _parts(each)
+    assert [once[h] for h in ("Subject", "From", "To", "Message-ID", "Date")] == [
+        each[h] for h in ("Subject", "From", "To", "Message-ID", "Date")
+    ]
+
+
+def test_a_missing_template_is_one_clear_error() -> None:
+    empty = jinja2.Environment(loader=jinja2.DictLoader({}), undefined=jinja2.StrictUndefined)
+    with pytest.raises(InvalidInputError, match="the reminder email template cannot be rendered"):
+        select_templates(kind="reminder", audience=AUDIENCES["partners"], env=empty)
+
+
+def test_a_sender_address_that_spans_lines_is_refused() -> None:
+    materials = Materials(**{**MATERIALS.__dict__, "mail_from": "Reviews <r@example.org>\nBcc: x"})
+    with pytest.raises(InvalidInputError, match="cannot span lines"):
+        build_invitation(
+            record=_person("partners"),
+            audience=AUDIENCES["partners"],
+            materials=materials,
+            link="http://x/r/T",
+            now=NOW,
+        )

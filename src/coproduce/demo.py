@@ -72,8 +72,10 @@ def iter_steps() -> Iterator[Step]:
     yield "Write the tracked-change redline v1.0 -> draft", _redline
     yield "Import participants into the register (outside git)", _participants
     yield "Launch the review (Prefect flow): invitations", _launch
+    yield "Comments arrive through the feedback intake", _comments
     yield "Send a reminder round (Prefect flow)", _remind
     yield "Close the review (Prefect flow)", _close
+    yield "A late comment after close is kept, marked late", _late_comment
 
 
 def finish(run: DemoRun) -> None:
@@ -205,6 +207,56 @@ def _launch(run: DemoRun) -> str:
     outcome = _run_flow(run, "launch_review", cycle_id=run.cycle, author=str(LEAD))
     run.figures["invitations"] = outcome["sent"]
     return f"cycle {run.cycle}: {outcome['sent']} invitations in {outcome['batches']} batches"
+
+
+def _portal_comments() -> list[dict[str, Any]]:
+    import yaml
+
+    path = sample_guidance_dir() / "demo" / "responses" / "portal.yaml"
+    return list(yaml.safe_load(path.read_text(encoding="utf-8"))["comments"])
+
+
+def _record_comments(run: DemoRun, comments: list[dict[str, Any]]) -> list[Any]:
+    from coproduce.review.feedback import Submission, record_feedback
+    from coproduce.store.register import Register, email_key
+
+    repo = _repo(run)
+    if run.cycle is None:
+        raise RuntimeError("the launch step has not run")
+    register = Register.for_state_dir(Path(repo.state_dir))
+    try:
+        ids = register.emails_in_use(c["email"] for c in comments)
+        return [
+            record_feedback(
+                repo=repo,
+                register=register,
+                cycle_id=run.cycle,
+                submission=Submission(
+                    participant=ids[email_key(c["email"])],
+                    channel="portal",
+                    text=c["comment"],
+                    section=c.get("section"),
+                    quote=c.get("quote", ""),
+                    suggestion=c.get("suggestion"),
+                ),
+            )
+            for c in comments
+        ]
+    finally:
+        register.close()
+
+
+def _comments(run: DemoRun) -> str:
+    items = _record_comments(run, _portal_comments()[:-1])
+    anchored = sum(1 for i in items if i.anchor and i.anchor.status.value == "exact")
+    run.figures["feedback"] = len(items)
+    return f"{len(items)} comments committed as FB-0001..FB-{len(items):04d}, {anchored} anchored"
+
+
+def _late_comment(run: DemoRun) -> str:
+    (item,) = _record_comments(run, _portal_comments()[-1:])
+    run.figures["feedback"] = run.figures.get("feedback", 0) + 1
+    return f"{item.id} recorded after close, late={item.late}"
 
 
 def _remind(run: DemoRun) -> str:

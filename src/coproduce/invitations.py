@@ -8,10 +8,14 @@ Young people get a shorter, plain-language version, sent to them or through a na
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import random
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from email.headerregistry import Address
+from email import policy
+from email.headerregistry import Address, BaseHeader
 from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
@@ -23,7 +27,7 @@ from coproduce.channels.email import Outgoing
 from coproduce.errors import InvalidInputError
 from coproduce.models import Audience, ParticipantRecord, ReviewCycle
 from coproduce.store.register import Register
-from coproduce.store.tokens import DEFAULT_PORTAL_URL, issue_token, personal_link, token_expiry
+from coproduce.store.tokens import DEFAULT_PORTAL_URL, issue_tokens, personal_link, token_expiry
 from coproduce.templating import template_env
 
 DOCX_TYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
@@ -45,6 +49,28 @@ class Materials:
     timezone: str = "Europe/London"
 
 
+@dataclass(frozen=True)
+class TemplatePair:
+    """The text and HTML templates chosen for one kind of message to one audience."""
+
+    text: jinja2.Template
+    html: jinja2.Template
+
+
+def select_templates(
+    *, kind: str, audience: Audience, env: jinja2.Environment | None = None
+) -> TemplatePair:
+    """Return the templates of ``kind`` (invite, reminder) for ``audience``, users' first."""
+    env = env or template_env()
+    try:
+        return TemplatePair(
+            text=env.select_template(_names(kind, audience, "txt")),
+            html=env.select_template(_names(kind, audience, "html")),
+        )
+    except jinja2.TemplateError as e:
+        raise InvalidInputError(f"the {kind} email template cannot be rendered: {e}") from e
+
+
 def invitation_id(cycle: str, participant_id: str) -> str:
     """Return the fixed Message-ID of a participant's invitation to a cycle."""
     return f"<invite.{cycle}.{participant_id}@{MESSAGE_DOMAIN}>"
@@ -62,25 +88,32 @@ def build_invitation(
     materials: Materials,
     link: str,
     env: jinja2.Environment | None = None,
+    templates: TemplatePair | None = None,
     now: dt.datetime | None = None,
 ) -> EmailMessage:
-    """Return a participant's invitation: text, HTML alternative, and the draft when suited."""
+    """Return a participant's invitation: text, HTML alternative, and the draft when suited.
+
+    Pass ``templates`` (from ``select_templates``) when building many: they are chosen once.
+    """
     message = _build(
         "invite",
         record=record,
         audience=audience,
         materials=materials,
         link=link,
-        env=env,
+        templates=templates or select_templates(kind="invite", audience=audience, env=env),
         extra={"days_left": None},
         message_id=invitation_id(materials.cycle.id, record.id),
         now=now,
     )
-    for name, maintype, subtype, content in _attachments(audience, materials):
-        if isinstance(content, str):
-            message.add_attachment(content, subtype=subtype, filename=name)
-        else:
-            message.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
+    found = _attachments(audience, materials)
+    if found:
+        inner = [str(message.get_boundary())]
+        message.make_mixed(
+            boundary=_boundary(*inner, *(c for *_, c in found if isinstance(c, str)))
+        )
+    for name, maintype, subtype, content in found:
+        message.attach(_copy_part(_attachment_part(name, maintype, subtype, content)))
     return message
 
 
@@ -92,6 +125,7 @@ def build_reminder(
     link: str,
     days: int,
     env: jinja2.Environment | None = None,
+    templates: TemplatePair | None = None,
     now: dt.datetime | None = None,
 ) -> EmailMessage:
     """Return the reminder sent ``days`` before close to someone who has not yet responded."""
@@ -103,7 +137,7 @@ def build_reminder(
         audience=audience,
         materials=materials,
         link=link,
-        env=env,
+        templates=templates or select_templates(kind="reminder", audience=audience, env=env),
         extra={"days_left": left},
         message_id=reminder_id(materials.cycle.id, record.id, days),
         now=moment,
@@ -121,16 +155,25 @@ def prepare_invitations(
     cycle = materials.cycle
     by_id = _audiences_of(cycle, audiences)
     skip = register.opted_out(cycle.id) | register.messaged(cycle.id, kind="invite")
-    out = []
-    for record in register.iter_participants(audiences=by_id):
-        if record.id in skip:
-            continue
-        link = _new_link(register, record, materials)
-        message = build_invitation(
-            record=record, audience=by_id[record.audience], materials=materials, link=link, env=env
+    records = [r for r in register.iter_participants(audiences=by_id) if r.id not in skip]
+    links = _new_links(register, records, materials)
+    env = env or template_env()
+    chosen = {a: select_templates(kind="invite", audience=by_id[a], env=env) for a in by_id}
+    return [
+        Outgoing(
+            build_invitation(
+                record=record,
+                audience=by_id[record.audience],
+                materials=materials,
+                link=links[record.id],
+                templates=chosen[record.audience],
+            ),
+            cycle.id,
+            record.id,
+            "invite",
         )
-        out.append(Outgoing(message, cycle.id, record.id, "invite"))
-    return out
+        for record in records
+    ]
 
 
 def prepare_reminders(
@@ -148,21 +191,30 @@ def prepare_reminders(
     invited = register.messaged(cycle.id, kind="invite")
     skip = register.responders(cycle.id) | register.opted_out(cycle.id)
     skip |= register.messaged(cycle.id, kind=kind)
-    out = []
-    for record in register.iter_participants(audiences=by_id):
-        if record.id not in invited or record.id in skip:
-            continue
-        link = _new_link(register, record, materials)
-        message = build_reminder(
-            record=record,
-            audience=by_id[record.audience],
-            materials=materials,
-            link=link,
-            days=days,
-            env=env,
+    records = [
+        r
+        for r in register.iter_participants(audiences=by_id)
+        if r.id in invited and r.id not in skip
+    ]
+    links = _new_links(register, records, materials)
+    env = env or template_env()
+    chosen = {a: select_templates(kind="reminder", audience=by_id[a], env=env) for a in by_id}
+    return [
+        Outgoing(
+            build_reminder(
+                record=record,
+                audience=by_id[record.audience],
+                materials=materials,
+                link=links[record.id],
+                days=days,
+                templates=chosen[record.audience],
+            ),
+            cycle.id,
+            record.id,
+            kind,
         )
-        out.append(Outgoing(message, cycle.id, record.id, kind))
-    return out
+        for record in records
+    ]
 
 
 def _build(
@@ -172,26 +224,22 @@ def _build(
     audience: Audience,
     materials: Materials,
     link: str,
-    env: jinja2.Environment | None,
+    templates: TemplatePair,
     extra: dict[str, Any],
     message_id: str,
     now: dt.datetime | None,
 ) -> EmailMessage:
-    env = env or template_env()
     context = {**_context(record, audience, materials, link), **extra}
     try:
-        text_template = env.select_template(_names(kind, audience, "txt"))
-        module = text_template.make_module(vars=context)
+        module = templates.text.make_module(vars=context)
         text = str(module)
         subject = _one_line(str(getattr(module, "subject", "") or materials.title))
-        html = env.select_template(_names(kind, audience, "html")).render(
-            **context, subject=subject
-        )
+        html = templates.html.render(**context, subject=subject)
     except jinja2.TemplateError as e:
         raise InvalidInputError(f"the {kind} email template cannot be rendered: {e}") from e
     message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = materials.mail_from
+    message["Subject"] = _header("Subject", subject)
+    message["From"] = _header("From", materials.mail_from)
     to = record.via_worker_email or record.email
     message["To"] = Address(
         display_name="" if record.via_worker_email else record.name, addr_spec=to
@@ -199,6 +247,7 @@ def _build(
     message["Message-ID"] = message_id
     message["Date"] = format_datetime(now or dt.datetime.now(dt.UTC))
     message.set_content(text)
+    message.make_alternative(boundary=_boundary(text, html))
     message.add_alternative(html, subtype="html")
     return message
 
@@ -255,6 +304,47 @@ def _attachments(
     return found
 
 
+@functools.lru_cache(maxsize=16)
+def _attachment_part(name: str, maintype: str, subtype: str, content: bytes | str) -> EmailMessage:
+    # Encoding the draft (base64 of the .docx) is the same for every message of a cycle: do it
+    # once and give each message a copy of the finished part.
+    part = EmailMessage()
+    if isinstance(content, str):
+        part.set_content(content, subtype=subtype, filename=name)
+    else:
+        part.set_content(content, maintype=maintype, subtype=subtype, filename=name)
+    return part
+
+
+@functools.lru_cache(maxsize=256)
+def _header(name: str, value: str) -> BaseHeader:
+    # Parsing an address or subject is the dearest part of a message's headers; the sender and
+    # most subjects are the same in every message of a cycle, and parsed headers are immutable.
+    if len(value.splitlines()) > 1:
+        raise InvalidInputError(f"the {name} header cannot span lines: {value!r}")
+    return policy.default.header_factory(name, value)
+
+
+def _boundary(*texts: str) -> str:
+    # Chosen here, in the form the email package uses, so that writing each message does not
+    # compile a fresh pattern and scan the whole encoded draft for it. Only parts sent as they
+    # are can hold it: base64 and quoted-printable never contain "==". Like the email package,
+    # this uses the plain random generator: a boundary is no secret, only checked not to clash.
+    while True:
+        candidate = f"{'=' * 15}{random.randrange(sys.maxsize):019d}=="
+        if not any(candidate in text for text in texts):
+            return candidate
+
+
+def _copy_part(prototype: EmailMessage) -> EmailMessage:
+    # raw_items and set_raw pass the already parsed headers across without parsing them again.
+    part = EmailMessage(policy=prototype.policy)
+    for name, value in prototype.raw_items():
+        part.set_raw(name, value)
+    part.set_payload(prototype.get_payload())
+    return part
+
+
 def _names(kind: str, audience: Audience, ext: str) -> list[str]:
     names = [f"email/{kind}-{audience.id}.{ext}.j2"]
     if audience.youth:
@@ -271,12 +361,17 @@ def _audiences_of(cycle: ReviewCycle, audiences: Iterable[Audience]) -> dict[str
     return {a: known[a] for a in cycle.audiences}
 
 
-def _new_link(register: Register, record: ParticipantRecord, materials: Materials) -> str:
+def _new_links(
+    register: Register, records: list[ParticipantRecord], materials: Materials
+) -> dict[str, str]:
     cycle = materials.cycle
-    token = issue_token(
-        register, participant_id=record.id, cycle=cycle.id, expires=token_expiry(cycle.closes)
+    issued = issue_tokens(
+        register,
+        participant_ids=[r.id for r in records],
+        cycle=cycle.id,
+        expires=token_expiry(cycle.closes),
     )
-    return personal_link(token, base_url=materials.portal_url)
+    return {pid: personal_link(t, base_url=materials.portal_url) for pid, t in issued.items()}
 
 
 def _long_date(moment: dt.datetime) -> str:

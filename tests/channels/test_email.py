@@ -217,3 +217,62 @@ def test_the_smtp_url_can_come_from_the_environment(tmp_path: Path, monkeypatch)
     monkeypatch.setenv("COPRODUCE_SMTP_URL", "smtp://relay.example.org:2525")
     mailer = open_mailer(smtp_url=None, state_dir=tmp_path, mail_from=FROM)
     assert isinstance(mailer, SmtpMailer) and mailer.port == 2525
+
+
+class Crash(BaseException):
+    """The process dying: not an error anything in the library catches."""
+
+
+class CrashingOutbox(OutboxMailer):
+    """A real outbox that dies right after handing over its ``crash_after``-th message."""
+
+    def __init__(self, folder: Path, *, crash_after: int | None = None) -> None:
+        super().__init__(folder)
+        self.crash_after = crash_after
+        self.handed_over: list[str] = []
+
+    def send(self, message: EmailMessage) -> None:
+        super().send(message)
+        self.handed_over.append(str(message["Message-ID"]))
+        if len(self.handed_over) == self.crash_after:
+            raise Crash
+
+
+def test_every_message_of_a_batch_is_logged_as_queued_before_the_first_is_handed_over(
+    register, tmp_path: Path
+) -> None:
+    batch = _outgoing(_people(register, 4))
+    seen: list[set[str]] = []
+
+    class Watching(OutboxMailer):
+        def send(self, message: EmailMessage) -> None:
+            seen.append({m.message_id for m in register.list_messages(cycle="c1")})
+            super().send(message)
+
+    send_batch(register, batch, Watching(tmp_path / "outbox"))
+    assert seen[0] == {o.message_id for o in batch}
+
+
+def test_a_crash_mid_batch_leaves_only_the_message_in_flight_unmarked(
+    register, tmp_path: Path
+) -> None:
+    batch = _outgoing(_people(register, 5))
+    ids = [o.message_id for o in batch]
+    crashing = CrashingOutbox(tmp_path / "outbox", crash_after=3)
+    with pytest.raises(Crash):
+        send_batch(register, batch, crashing)
+    status = {m.message_id: m.status for m in register.list_messages(cycle="c1")}
+    assert [status[i] for i in ids] == ["sent", "sent", "queued", "queued", "queued"]
+    rerun = CrashingOutbox(tmp_path / "outbox")
+    report = send_batch(register, batch, rerun)
+    assert report.skipped == ids[:2] and report.sent == ids[2:]
+    assert rerun.handed_over == ids[2:]  # the one in flight again, under the same Message-ID
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 5
+
+
+def test_a_message_listed_twice_in_one_batch_is_sent_once(register, tmp_path: Path) -> None:
+    (item,) = _outgoing(_people(register, 1))
+    mailer = CrashingOutbox(tmp_path / "outbox")
+    report = send_batch(register, [item, item], mailer)
+    assert report.sent == [item.message_id] and report.skipped == [item.message_id]
+    assert mailer.handed_over == [item.message_id]

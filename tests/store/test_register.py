@@ -1,4 +1,4 @@
-"""The personal-data register: SQLite created on open, participants, erasure, log, tokens."""
+"""The personal-data register: SQLite created on open (WAL), participants, erasure, log, tokens."""
 
 from __future__ import annotations
 
@@ -6,16 +6,18 @@ import datetime as dt
 import hashlib
 import re
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from coproduce.errors import ConflictError, CoproduceError, NotFoundError
+from coproduce.errors import ConflictError, CoproduceError, InvalidInputError, NotFoundError
 from coproduce.models import ParticipantRecord
-from coproduce.store.register import DATABASE_FILE, Register, default_url
+from coproduce.store.register import DATABASE_FILE, NewMessage, Register, default_url
 from coproduce.store.tokens import (
     hash_token,
     issue_token,
+    issue_tokens,
     personal_link,
     portal_url,
     read_token,
@@ -178,3 +180,121 @@ def test_personal_links_start_with_the_portal_url() -> None:
     assert portal_url({}) == "http://127.0.0.1:8080"
     base = portal_url({"COPRODUCE_PORTAL_URL": "https://review.example.org/"})
     assert personal_link("abc_-1", base_url=base) == "https://review.example.org/r/abc_-1"
+
+
+def _pragma(register: Register, name: str) -> object:
+    with register.transaction() as conn:
+        return conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+
+
+def test_a_sqlite_file_register_runs_in_wal_mode_with_normal_sync_and_a_busy_timeout(
+    register: Register,
+) -> None:
+    assert _pragma(register, "journal_mode") == "wal"
+    assert _pragma(register, "synchronous") == 1  # NORMAL
+    assert _pragma(register, "busy_timeout") == 30_000
+    assert _pragma(register, "foreign_keys") == 1
+
+
+def test_the_write_ahead_log_is_readable_by_its_owner_only(register: Register) -> None:
+    register.add_participants([_record(register, email="a@example.org")])
+    database = Path(register.url.removeprefix("sqlite:///"))
+    logs = [database.with_name(database.name + suffix) for suffix in ("-wal", "-shm")]
+    assert all(p.exists() for p in logs)
+    assert all(p.stat().st_mode & 0o077 == 0 for p in [database, *logs])
+
+
+def test_an_in_memory_register_keeps_sqlites_own_journal() -> None:
+    with Register("sqlite://") as register:
+        assert _pragma(register, "journal_mode") == "memory"
+        assert _pragma(register, "foreign_keys") == 1
+        record = _record(register, email="a@example.org")
+        register.add_participants([record])
+        assert register.get_participant(record.id).email == "a@example.org"
+
+
+def test_a_batch_is_queued_in_one_go_and_ids_already_logged_keep_their_status(
+    register: Register,
+) -> None:
+    people = [_record(register, email=f"p{n}@example.org") for n in range(3)]
+    register.add_participants(people)
+    new = [NewMessage(f"<invite.c1.{p.id}@coproduce>", "c1", p.id, "invite") for p in people]
+    register.queue_message(**new[0]._asdict())
+    register.mark_sent(new[0].message_id, attempts=1)
+    status = register.queue_messages([*new, new[1]])
+    assert status == {
+        new[0].message_id: "sent",
+        new[1].message_id: "queued",
+        new[2].message_id: "queued",
+    }
+    logged = {m.message_id: m for m in register.list_messages(cycle="c1")}
+    assert set(logged) == set(status)
+    assert logged[new[0].message_id].attempts == 1
+    assert register.queue_messages([]) == {}
+
+
+def test_marking_a_message_records_the_attempts_with_the_outcome(register: Register) -> None:
+    record = _record(register, email="a@example.org")
+    register.add_participants([record])
+    sent, failed = "<a@coproduce>", "<b@coproduce>"
+    register.queue_messages(
+        [NewMessage(sent, "c1", record.id, "invite"), NewMessage(failed, "c1", record.id, "x")]
+    )
+    register.mark_sent(sent, attempts=2)
+    register.mark_failed(failed, error="550 no such user", attempts=1)
+    a, b = register.get_message(sent), register.get_message(failed)
+    assert a is not None and (a.status, a.attempts, a.error) == ("sent", 2, "")
+    assert b is not None and (b.status, b.attempts, b.error) == ("failed", 1, "550 no such user")
+    with pytest.raises(NotFoundError):
+        register.mark_sent("<never-queued@coproduce>")
+
+
+def test_participants_are_read_in_one_batch_leaving_out_the_erased_and_unknown(
+    register: Register,
+) -> None:
+    kept, erased = (
+        _record(register, email="a@example.org"),
+        _record(register, email="b@example.org"),
+    )
+    register.add_participants([kept, erased])
+    register.erase_participant(erased.id)
+    register.add_opt_out(kept.id)
+    found = register.get_participants([kept.id, erased.id, "P-0000000000", kept.id])
+    assert list(found) == [kept.id]
+    assert found[kept.id].email == "a@example.org" and found[kept.id].opted_out is True
+    assert register.get_participants([]) == {}
+
+
+def test_tokens_issued_in_one_batch_are_distinct_and_each_verifies(register: Register) -> None:
+    people = [_record(register, email=f"p{n}@example.org") for n in range(5)]
+    register.add_participants(people)
+    expires = NOW + dt.timedelta(days=30)
+    issued = issue_tokens(
+        register, participant_ids=[p.id for p in people], cycle="c1", expires=expires
+    )
+    assert list(issued) == [p.id for p in people]
+    assert len(set(issued.values())) == 5
+    assert all(verify_token(register, t, now=NOW) == (pid, "c1") for pid, t in issued.items())
+    with pytest.raises(InvalidInputError, match="time zone"):
+        issue_tokens(register, participant_ids=["x"], cycle="c1", expires=dt.datetime(2026, 1, 1))
+
+
+def test_threads_sharing_one_register_file_all_get_their_writes_in(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    with Register.for_state_dir(state, environ={}) as setup:
+        people = [_record(setup, email=f"p{n}@example.org") for n in range(4)]
+        setup.add_participants(people)
+
+    def send_all(person: ParticipantRecord) -> int:
+        with Register.for_state_dir(state, environ={}) as register:
+            ids = [f"<m{n}.{person.id}@coproduce>" for n in range(40)]
+            register.queue_messages(NewMessage(i, "c1", person.id, "invite") for i in ids)
+            for message_id in ids:
+                register.mark_sent(message_id, attempts=1)
+            return len(ids)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert sum(pool.map(send_all, people)) == 160
+    with Register.for_state_dir(state, environ={}) as register:
+        log = register.list_messages(cycle="c1")
+    assert len(log) == 160 and {m.status for m in log} == {"sent"}

@@ -23,7 +23,7 @@ from typing import Literal, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from coproduce.errors import DeliveryError, InvalidInputError
-from coproduce.store.register import Register
+from coproduce.store.register import NewMessage, Register
 
 SMTP_ENV = "COPRODUCE_SMTP_URL"
 OUTBOX_DIR = "outbox"
@@ -64,12 +64,17 @@ class Outgoing:
             raise InvalidInputError(f"a {self.kind} message for {self.participant_id} has no id")
         return str(value).strip()
 
+    def log_entry(self) -> NewMessage:
+        """Return what the register's message log records when this message is queued."""
+        return NewMessage(self.message_id, self.cycle, self.participant_id, self.kind)
+
 
 class OutboxMailer:
     """Write each message to ``<folder>/<Message-ID>.eml``; one id, one file, however often."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
+        self._made = False
 
     def path_for(self, message_id: str) -> Path:
         """Return the file a message with ``message_id`` is written to."""
@@ -80,7 +85,9 @@ class OutboxMailer:
         """Write ``message`` atomically as an .eml file."""
         target = self.path_for(str(message["Message-ID"] or ""))
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            if not self._made:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._made = True
             fd, temp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".eml")
             with os.fdopen(fd, "wb") as handle:
                 handle.write(message.as_bytes(policy=policy.SMTP))
@@ -292,18 +299,23 @@ def send_batch(
     backoff: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
 ) -> BatchReport:
-    """Send each message once: log it as queued first, skip ids already sent, retry 4xx."""
+    """Send each message once: log the batch as queued first, skip ids already sent, retry 4xx.
+
+    The whole batch is queued in one transaction before anything is handed over; each message
+    is then marked sent (or failed) on its own, so a crash leaves at most the one in flight
+    unmarked, and a rerun resends that one under the same Message-ID.
+    """
     report = BatchReport()
     pending = list(messages)
     try:
+        status = register.queue_messages(item.log_entry() for item in pending)
+        handled: set[str] = set()
         for index, item in enumerate(pending):
             mid = item.message_id
-            status = register.queue_message(
-                message_id=mid, cycle=item.cycle, participant_id=item.participant_id, kind=item.kind
-            )
-            if status == "sent":
+            if status[mid] == "sent" or mid in handled:
                 report.skipped.append(mid)
                 continue
+            handled.add(mid)
             outcome = _deliver(
                 register, item, mailer, retries=retries, backoff=backoff, sleep=sleep
             )
@@ -331,19 +343,20 @@ def _deliver(
 ) -> DeliveryError | None:
     mid = item.message_id
     for attempt in range(retries + 1):
-        register.record_attempt(mid)
+        tried = attempt + 1
         try:
             mailer.send(item.message)
         except TemporaryDeliveryError as e:
             if attempt < retries:
                 sleep(backoff * 2**attempt)
                 continue
-            register.mark_failed(mid, error=f"gave up after {attempt + 1} attempts: {e}")
+            register.mark_failed(mid, error=f"gave up after {tried} attempts: {e}", attempts=tried)
             return e
         except DeliveryError as e:
-            register.mark_failed(mid, error=str(e))
+            register.mark_failed(mid, error=str(e), attempts=tried)
             return e
-        register.mark_sent(mid)
+        # One write per message records the attempts with the outcome.
+        register.mark_sent(mid, attempts=tried)
         return None
     return None  # unreachable: the loop always returns
 

@@ -10,6 +10,8 @@ from typing import Literal
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from coproduce.document.sections import PREAMBLE, heading_ids
+from coproduce.document.segments import Plain
 from coproduce.document.spans import BREAK, normalize_spans, spans_from_inline
 from coproduce.models import (
     Block,
@@ -21,6 +23,7 @@ from coproduce.models import (
     Table,
     TableCell,
     TableRow,
+    spans_text,
 )
 
 DraftKind = Literal["heading", "paragraph", "list_item", "quote", "table"]
@@ -40,23 +43,27 @@ class Draft:
     explicit_id: str | None = None
     table: Table | None = None
 
-    def build(self) -> Block:
-        """Return the finished block (heading ids are settled later by assign_sections)."""
+    def build(self, *, section: str = PREAMBLE, heading_id: str | None = None) -> Block:
+        """Return the finished block in ``section`` (a heading gets ``heading_id``)."""
+        if self.kind == "table" and self.table is not None:
+            if self.table.section == section:
+                return self.table
+            return self.table.model_copy(update={"section": section})
         spans = normalize_spans(self.spans)
         if self.kind == "heading":
             return Heading(
                 level=self.level,
-                id=self.explicit_id or "section",
+                id=heading_id or self.explicit_id or "section",
                 explicit_id=self.explicit_id is not None,
                 spans=spans,
+                section=section,
             )
         if self.kind == "list_item":
-            return ListItem(level=min(self.level, 8), ordered=self.ordered, spans=spans)
+            level = min(self.level, 8)
+            return ListItem(level=level, ordered=self.ordered, spans=spans, section=section)
         if self.kind == "quote":
-            return Quote(spans=spans)
-        if self.kind == "table" and self.table is not None:
-            return self.table
-        return Paragraph(spans=spans)
+            return Quote(spans=spans, section=section)
+        return Paragraph(spans=spans, section=section)
 
 
 @dataclass
@@ -90,15 +97,39 @@ class BlockWalker:
         return [d for d in self.drafts if d.kind == "heading"]
 
     def blocks(self) -> list[Block]:
-        """Return the finished blocks, leaving out paragraphs and quotes with no text."""
-        built = [d.build() for d in self.drafts]
-        return [b for b in built if not (isinstance(b, Paragraph | Quote) and not b.spans)]
+        """Return the finished blocks, leaving out paragraphs and quotes with no text.
+
+        Heading ids and sections are settled here as assign_sections settles them, so that
+        it has nothing left to copy.
+        """
+        headings = [
+            (d.explicit_id, spans_text(normalize_spans(d.spans)))
+            for d in self.drafts
+            if d.kind == "heading"
+        ]
+        ids = iter(heading_ids(headings))
+        section = PREAMBLE
+        built: list[Block] = []
+        for draft in self.drafts:
+            if draft.kind == "heading":
+                section = next(ids)
+                block = draft.build(section=section, heading_id=section)
+            else:
+                block = draft.build(section=section)
+            if not (isinstance(block, Paragraph | Quote) and not block.spans):
+                built.append(block)
+        return built
 
     def walk(self, tokens: Sequence[Token]) -> None:
         """Consume every token of a parsed body."""
         index = 0
         while index < len(tokens):
             index = self._step(tokens, index)
+
+    def add_plain(self, plain: Plain, *, offset: int) -> None:
+        """Add a paragraph or heading read without markdown-it (always at the top level)."""
+        spans = [Span(text=plain.text)]
+        self.drafts.append(Draft(plain.kind, plain.line + 1 + offset, spans, plain.level))
 
     def _line(self, token: Token) -> int:
         return (token.map[0] if token.map else 0) + 1 + self.offset

@@ -26,6 +26,7 @@ from coproduce.document.sections import (
     check_explicit_id,
     split_explicit_id,
 )
+from coproduce.document.segments import Stretch, split_body
 from coproduce.errors import InvalidInputError
 from coproduce.models import Document, load_model, spans_text
 
@@ -59,9 +60,7 @@ def parse_markdown_with_warnings(text: str, *, slug: str) -> tuple[Document, lis
     """Return the Document and a warning per construct kept in a simpler form."""
     yaml_text, body, offset = split_front_matter(text)
     data: dict[str, Any] | None = None if yaml_text is None else load_front_matter(yaml_text)
-    tokens = markdown_parser().parse(body)
-    walker = BlockWalker(lines=body.splitlines(), offset=offset, md=markdown_parser())
-    walker.walk(tokens)
+    walker = _walk(body, offset)
     problems = _id_problems(walker)
     if data is None:
         first_h1 = next((h for h in walker.headings() if h.level == 1), None)
@@ -77,6 +76,24 @@ def parse_markdown_with_warnings(text: str, *, slug: str) -> tuple[Document, lis
     blocks = assign_sections(walker.blocks())
     document = load_model(Document, {"slug": slug, "meta": meta, "blocks": blocks}, what="document")
     return document, walker.warnings
+
+
+def _walk(body: str, offset: int) -> BlockWalker:
+    """Return a walker that has read the whole body; plain prose skips markdown-it."""
+    md = markdown_parser()
+    segments = split_body(body)
+    if segments is None:
+        walker = BlockWalker(lines=body.splitlines(), offset=offset, md=md)
+        walker.walk(md.parse(body))
+        return walker
+    walker = BlockWalker(lines=[], offset=offset, md=md)
+    for segment in segments:
+        if isinstance(segment, Stretch):
+            walker.lines, walker.offset = segment.lines, offset + segment.start
+            walker.walk(md.parse("\n".join(segment.lines)))
+        else:
+            walker.add_plain(segment, offset=offset)
+    return walker
 
 
 def _id_problems(walker: BlockWalker) -> list[str]:

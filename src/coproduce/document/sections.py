@@ -39,6 +39,17 @@ def check_explicit_id(value: str, *, line: int | None = None) -> str | None:
     return None
 
 
+def heading_ids(headings: Sequence[tuple[str | None, str]]) -> list[str]:
+    """Return the id of each ``(explicit id or None, text)`` heading, as assign_sections does."""
+    taken = {PREAMBLE, *(explicit for explicit, _ in headings if explicit is not None)}
+    ids: list[str] = []
+    for explicit, text in headings:
+        heading_id = explicit if explicit is not None else _unique(slugify(text), taken)
+        taken.add(heading_id)
+        ids.append(heading_id)
+    return ids
+
+
 def assign_sections(blocks: Sequence[Block]) -> list[Block]:
     """Return ``blocks`` with unique heading ids, each block's section, and list levels settled.
 
@@ -67,7 +78,8 @@ def assign_sections(blocks: Sequence[Block]) -> list[Block]:
             heading_id = block.id if block.explicit_id else _unique(slugify(block.text), taken)
             taken.add(heading_id)
             section = heading_id
-            block = block.model_copy(update={"id": heading_id})
+            if heading_id != block.id:
+                block = block.model_copy(update={"id": heading_id})
         if isinstance(block, ListItem):
             level = min(block.level, previous_level + 1, MAX_LIST_LEVEL)
             previous_level = level

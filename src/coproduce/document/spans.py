@@ -18,26 +18,40 @@ def normalize_spans(spans: Iterable[Span]) -> list[Span]:
     break; empty spans are dropped; an empty link is no link; neighbours with the same format
     are merged; no break starts or ends the list.
     """
+    # Breaks are compared by identity: after splitting, every break is the BREAK object and
+    # no other span holds a line break (pydantic's __eq__ is slow in this hot loop).
     pieces: list[Span] = []
     for span in spans:
         link = span.link or None
-        parts = span.text.split("\n")
-        for index, part in enumerate(parts):
+        text = span.text
+        if "\n" not in text:
+            if text:
+                pieces.append(span if link == span.link else span.model_copy(update={"link": link}))
+            continue
+        for index, part in enumerate(text.split("\n")):
             if index:
                 pieces.append(BREAK)
             if part:
                 pieces.append(span.model_copy(update={"text": part, "link": link}))
+    if len(pieces) == 1:
+        return pieces if pieces[0] is not BREAK else []
     merged: list[Span] = []
     for span in pieces:
-        if merged and span != BREAK and merged[-1] != BREAK and merged[-1].same_format(span):
+        if (
+            merged
+            and span is not BREAK
+            and merged[-1] is not BREAK
+            and merged[-1].same_format(span)
+        ):
             merged[-1] = merged[-1].model_copy(update={"text": merged[-1].text + span.text})
         else:
             merged.append(span)
-    while merged and merged[0] == BREAK:
-        merged.pop(0)
-    while merged and merged[-1] == BREAK:
-        merged.pop()
-    return merged
+    start, end = 0, len(merged)
+    while start < end and merged[start] is BREAK:
+        start += 1
+    while end > start and merged[end - 1] is BREAK:
+        end -= 1
+    return merged[start:end]
 
 
 def spans_from_inline(children: Sequence[Token] | None) -> list[Span]:

@@ -149,11 +149,14 @@ class BlockWriter:
         self.doc = doc
         self.lists = ListNumbering(doc)
         self._bookmark_id = 0
+        self._width: int | None = None
 
     def make(self, block: Block) -> list[etree._Element]:
         """Return the elements for one block without adding them to the document."""
         if not isinstance(block, ListItem):
             self.lists.end_list()
+        if isinstance(block, Paragraph):  # the commonest block first
+            return [make_paragraph(self.doc, block.spans)]
         if isinstance(block, Heading):
             paragraph = make_paragraph(self.doc, block.spans, style=f"Heading {block.level}")
             self._bookmark_id += 1
@@ -167,10 +170,25 @@ class BlockWriter:
             return [make_paragraph(self.doc, block.spans, style="Quote")]
         if isinstance(block, Table):
             rows = [[cell.spans for cell in row.cells] for row in block.rows]
-            return [make_table(self.doc, rows, header=block.header, align=list(block.align))]
-        if isinstance(block, Paragraph):
-            return [make_paragraph(self.doc, block.spans)]
+            if self._width is None:
+                self._width = text_width(self.doc)
+            columns = max(len(r) for r in rows)
+            widths = [self._width // columns] * columns
+            return [
+                make_table(
+                    self.doc, rows, header=block.header, align=list(block.align), widths=widths
+                )
+            ]
         raise InvalidInputError(f"cannot write a block of kind {block.kind!r} to Word")
+
+    def skip(self, block: Block) -> None:
+        """Advance past ``block`` as :meth:`make` would (numbering, bookmarks), building nothing."""
+        if isinstance(block, ListItem):
+            self.lists.num_for(level=block.level, ordered=block.ordered)
+            return
+        self.lists.end_list()
+        if isinstance(block, Heading):
+            self._bookmark_id += 1
 
     def add(self, block: Block) -> list[etree._Element]:
         """Add one block at the end of the body and return the elements created."""

@@ -5,70 +5,91 @@ from __future__ import annotations
 from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
-from docx.oxml.parser import OxmlElement
+from docx.oxml.parser import oxml_parser
 from lxml import etree
 
-from coproduce.docx.xml import qn
+from coproduce.docx.xml import W_NS, qn
 from coproduce.models import Span
 
 CODE_FONT = "Consolas"
 _ALIGN = {"left": "left", "center": "center", "right": "right"}
+_NSMAP = {"w": W_NS}
+_make_element = oxml_parser.makeelement  # python-docx's element classes, without its tag parsing
+_sub = etree.SubElement
+_CLARK: dict[str, str] = {}
+_P, _PPR, _R, _RPR, _T = (qn(f"w:{t}") for t in ("p", "pPr", "r", "rPr", "t"))
+_BR, _TAB, _B, _I = (qn(f"w:{t}") for t in ("br", "tab", "b", "i"))
+_VAL, _SPACE = qn("w:val"), qn("xml:space")
+_CODE_FONTS = {qn(f"w:{a}"): CODE_FONT for a in ("ascii", "hAnsi", "cs", "eastAsia")}
+
+
+def _clark(name: str) -> str:
+    """Return the Clark name of a ``w:`` local name, cached (hot in the writers)."""
+    found = _CLARK.get(name)
+    if found is None:
+        found = _CLARK[name] = f"{{{W_NS}}}{name}"
+    return found
 
 
 def style_id(doc: DocxDocument, name: str) -> str | None:
     """Return the id of the style called ``name`` (case-insensitive), or None if absent."""
     # Looked up once per paragraph, so the name -> id map is cached on the document part and
     # rebuilt only when the number of styles changes (a style was added).
-    styles = doc.styles.element
-    count = len(styles)
     cached = getattr(doc.part, "_coproduce_style_ids", None)
-    if cached is None or cached[0] != count:
+    styles = cached[0] if cached is not None else doc.styles.element
+    count = len(styles)
+    if cached is None or cached[1] != count:
         mapping: dict[str, str] = {}
         for style in styles.iterchildren(qn("w:style")):
             name_el = style.find(qn("w:name"))
-            style_key = name_el.get(qn("w:val")) if name_el is not None else None
+            style_key = name_el.get(_VAL) if name_el is not None else None
             if style_key is not None:
                 mapping.setdefault(style_key.lower(), str(style.get(qn("w:styleId"))))
-        cached = (count, mapping)
+        cached = (styles, count, mapping)
         doc.part._coproduce_style_ids = cached  # type: ignore[attr-defined]
-    return cached[1].get(name.lower())
+    return cached[2].get(name.lower())
 
 
 def w(tag: str, **attrs: str) -> etree._Element:
     """Return a new ``w:`` element with ``w:``-prefixed attributes."""
-    element = OxmlElement(f"w:{tag}")
-    for name, value in attrs.items():
-        element.set(qn(f"w:{name}"), value)
-    return element
+    attrib = {_clark(k): v for k, v in attrs.items()} if attrs else None
+    return _make_element(_clark(tag), attrib, _NSMAP)
 
 
 def make_run(span: Span, *, char_style: str | None = None) -> etree._Element:
     """Return a ``w:r`` for one span: bold, italic, code font; "\\n" and tabs as w:br/w:tab."""
-    run = w("r")
-    rpr = w("rPr")
-    if char_style:
-        rpr.append(w("rStyle", val=char_style))
-    if span.code:
-        rpr.append(w("rFonts", ascii=CODE_FONT, hAnsi=CODE_FONT, cs=CODE_FONT, eastAsia=CODE_FONT))
-    if span.bold:
-        rpr.append(w("b"))
-    if span.italic:
-        rpr.append(w("i"))
-    if len(rpr):
-        run.append(rpr)
-    for index, line in enumerate(span.text.split("\n")):
+    run = _make_element(_R, None, _NSMAP)
+    if char_style or span.code or span.bold or span.italic:
+        rpr = _sub(run, _RPR)
+        if char_style:
+            _sub(rpr, qn("w:rStyle"), {_VAL: char_style})
+        if span.code:
+            _sub(rpr, qn("w:rFonts"), _CODE_FONTS)
+        if span.bold:
+            _sub(rpr, _B)
+        if span.italic:
+            _sub(rpr, _I)
+    text = span.text
+    if "\n" not in text and "\t" not in text:
+        if text:
+            _add_text(run, text)
+        return run
+    for index, line in enumerate(text.split("\n")):
         if index:
-            run.append(w("br"))
+            _sub(run, _BR)
         for part_index, piece in enumerate(line.split("\t")):
             if part_index:
-                run.append(w("tab"))
+                _sub(run, _TAB)
             if piece:
-                text = w("t")
-                text.text = piece
-                if piece != piece.strip():
-                    text.set(qn("xml:space"), "preserve")
-                run.append(text)
+                _add_text(run, piece)
     return run
+
+
+def _add_text(run: etree._Element, piece: str) -> None:
+    t = _sub(run, _T)
+    t.text = piece
+    if piece[0].isspace() or piece[-1].isspace():
+        t.set(_SPACE, "preserve")
 
 
 def make_hyperlink(part: Part, url: str) -> etree._Element:
@@ -110,21 +131,22 @@ def make_paragraph(
     align: str | None = None,
 ) -> etree._Element:
     """Return a ``w:p`` with the named style, optional ``(numId, ilvl)`` and alignment."""
-    paragraph = w("p")
-    ppr = w("pPr")
+    paragraph = _make_element(_P, None, _NSMAP)
     sid = style_id(doc, style) if style else None
-    if sid:
-        ppr.append(w("pStyle", val=sid))
-    if num is not None:
-        numpr = w("numPr")
-        numpr.append(w("ilvl", val=str(num[1])))
-        numpr.append(w("numId", val=str(num[0])))
-        ppr.append(numpr)
-    if align:
-        ppr.append(w("jc", val=_ALIGN.get(align, "left")))
-    if len(ppr):
-        paragraph.append(ppr)
-    add_spans(doc, paragraph, spans)
+    if sid or num is not None or align:
+        ppr = _sub(paragraph, _PPR)
+        if sid:
+            _sub(ppr, qn("w:pStyle"), {_VAL: sid})
+        if num is not None:
+            numpr = _sub(ppr, qn("w:numPr"))
+            _sub(numpr, qn("w:ilvl"), {_VAL: str(num[1])})
+            _sub(numpr, qn("w:numId"), {_VAL: str(num[0])})
+        if align:
+            _sub(ppr, qn("w:jc"), {_VAL: _ALIGN.get(align, "left")})
+    if len(spans) == 1 and spans[0].link is None:  # the common case: one plain run
+        paragraph.append(make_run(spans[0]))
+    else:
+        add_spans(doc, paragraph, spans)
     return paragraph
 
 

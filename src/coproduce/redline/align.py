@@ -1,20 +1,21 @@
 """Align two versions of a document block by block.
 
-Unchanged blocks are matched first by hash with difflib (common prefix and suffix trimmed
-before, so a long document with a few edits costs little). Inside each gap left between
-matches, similar blocks are paired in order by rapidfuzz ratio; a pair grows into a split or
-merge when joining a neighbouring unpaired block makes it more similar. Finally a deleted
-block equal or very similar to an inserted block elsewhere becomes a move.
+Unchanged blocks are matched first by hash, as a longest common subsequence (rapidfuzz, with
+the common prefix and suffix trimmed first, so a long document with a few edits costs little).
+Inside each gap left between matches, similar blocks are paired in order by rapidfuzz ratio;
+a pair grows into a split or merge when joining a neighbouring unpaired block makes it more
+similar. Finally a deleted block equal or very similar to an inserted block elsewhere becomes
+a move.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
 
-from coproduce.models import Block, Table, TableRow
+from coproduce.models import Block, Heading, ListItem, Table, TableRow
 from coproduce.redline.change import BlockKind, BlockOp, RowOp
 
 PAIR_THRESHOLD = 0.5
@@ -29,8 +30,8 @@ def block_key(block: Block) -> Hashable:
     """Return a key equal for blocks with the same content (section and heading id ignored)."""
     if isinstance(block, Table):
         return ("table", block.header, tuple(block.align), tuple(row_key(r) for r in block.rows))
-    shape = block.level if block.kind in ("heading", "list_item") else None
-    ordered = getattr(block, "ordered", None)
+    shape = block.level if isinstance(block, Heading | ListItem) else None
+    ordered = block.ordered if isinstance(block, ListItem) else None  # not getattr: slow here
     spans = tuple((s.text, s.bold, s.italic, s.code, s.link) for s in block.spans)
     return (block.kind, shape, ordered, spans)
 
@@ -101,7 +102,11 @@ def pair_gap(m: int, n: int, score: Callable[[int, int], float]) -> list[tuple[i
 def _opcodes(
     base_keys: list[int], proposed_keys: list[int]
 ) -> list[tuple[str, int, int, int, int]]:
-    """Return difflib opcodes, with the common prefix and suffix matched without difflib."""
+    """Return opcodes of a longest common subsequence (rapidfuzz), prefix and suffix trimmed.
+
+    Neighbouring insertions and deletions are joined into one ``replace`` gap, so that the
+    blocks on both sides of a gap can be paired with each other.
+    """
     m, n = len(base_keys), len(proposed_keys)
     head = 0
     while head < min(m, n) and base_keys[head] == proposed_keys[head]:
@@ -109,12 +114,16 @@ def _opcodes(
     tail = 0
     while tail < min(m, n) - head and base_keys[m - 1 - tail] == proposed_keys[n - 1 - tail]:
         tail += 1
-    middle = SequenceMatcher(
-        None, base_keys[head : m - tail], proposed_keys[head : n - tail], autojunk=False
-    ).get_opcodes()
+    middle = Indel.opcodes(base_keys[head : m - tail], proposed_keys[head : n - tail])
     ops = [("equal", 0, head, 0, head)] if head else []
-    for tag, i1, i2, j1, j2 in middle:
-        ops.append((tag, i1 + head, i2 + head, j1 + head, j2 + head))
+    for opcode in middle:
+        tag, i1, i2 = opcode.tag, opcode.src_start, opcode.src_end
+        j1, j2 = opcode.dest_start, opcode.dest_end
+        if tag != "equal" and ops and ops[-1][0] != "equal":
+            _, k1, _, l1, _ = ops.pop()
+            ops.append(("replace", k1, i2 + head, l1, j2 + head))
+        else:
+            ops.append((tag, i1 + head, i2 + head, j1 + head, j2 + head))
     if tail:
         ops.append(("equal", m - tail, m, n - tail, n))
     return ops

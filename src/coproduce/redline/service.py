@@ -1,4 +1,8 @@
-"""The redline service: tracked changes between two git versions, attributed by commit."""
+"""The redline service: tracked changes between two git versions, attributed by commit.
+
+Comments and HTML are imported where they are used: ``coproduce redline`` is a whole
+process, and every module it does not need is start-up time saved.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coproduce.docx.comments import CommentRef, add_comment, find_passage
 from coproduce.docx.tracked import save_tracked_docx, write_tracked_docx
 from coproduce.errors import InvalidInputError, NotFoundError
 from coproduce.models import Document, Table, Version
 from coproduce.redline.attribute import attribute_all, blame
 from coproduce.redline.change import Attribution, ChangeSet, compute_changes
-from coproduce.redline.html import render_redline_html
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
 
+    from coproduce.docx.comments import CommentRef
     from coproduce.store.repo import GuidanceRepo
 
 
@@ -51,6 +54,8 @@ class Redline:
         resolved: bool = False,
     ) -> CommentRef:
         """Comment on quoted text, on a block of the proposed version (by index), or both."""
+        from coproduce.docx.comments import add_comment, find_passage
+
         within = None
         if block is not None:
             blocks = self.changes.proposed.blocks
@@ -100,6 +105,8 @@ class Redline:
 
     def html(self) -> str:
         """Return the changes as a whole accessible HTML page."""
+        from coproduce.redline.html import render_redline_html
+
         return render_redline_html(self.changes)
 
     def summary(self) -> str:

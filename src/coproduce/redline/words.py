@@ -1,16 +1,19 @@
 """Word-level diff of inline spans, so a one-word edit shows as a one-word change.
 
 Text is cut into words, runs of whitespace and single punctuation marks; each token keeps the
-formatting of the span it came from. Tokens are compared by text with difflib, then equal
-tokens whose formatting differs become ``format`` operations. Several paragraphs can be diffed
-as one stream with a paragraph-mark token between them, which is how splits and merges show.
+formatting of the span it came from. Tokens are compared by text with a longest common
+subsequence (rapidfuzz's Indel opcodes, in C++: a hundred times faster than difflib on prose,
+where spaces and common words repeat), then equal tokens whose formatting differs become
+``format`` operations. Several paragraphs can be diffed as one stream with a paragraph-mark
+token between them, which is how splits and merges show.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from difflib import SequenceMatcher
+
+from rapidfuzz.distance import Indel
 
 from coproduce.models import Span, TextBlock
 from coproduce.redline.change import MarkKind, ParagraphChange, SpanKind, SpanOp
@@ -44,9 +47,10 @@ def _fmt(span: Span | None) -> tuple[object, ...]:
 
 def _diff_tokens(base: list[_Token], proposed: list[_Token]) -> list[_Item]:
     """Return diff items in output order: deletions before insertions where both happen."""
-    matcher = SequenceMatcher(None, [t[0] for t in base], [t[0] for t in proposed], autojunk=False)
     items: list[_Item] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for opcode in Indel.opcodes([t[0] for t in base], [t[0] for t in proposed]):
+        tag, i1, i2 = opcode.tag, opcode.src_start, opcode.src_end
+        j1, j2 = opcode.dest_start, opcode.dest_end
         if tag == "equal":
             items.extend(
                 ("equal", base[i], proposed[j])

@@ -2,22 +2,32 @@
 ``coproduce.invitations`` from overridable templates, sent through the email channel.
 
 One mailer (one SMTP connection) per batch; each message has a fixed Message-ID and is logged
-in the register as queued before it is handed over, so a re-run skips what was sent.
+in the register as queued before it is handed over, so a re-run skips what was sent. A batch
+costs the register a handful of transactions (participants, tokens, queue) plus one small
+commit per message sent; templates and the draft are loaded once per process, not per batch.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+import jinja2
+
 from coproduce.channels.email import Mailer, Outgoing, send_batch
-from coproduce.invitations import Materials, build_invitation, build_reminder
+from coproduce.invitations import (
+    Materials,
+    build_invitation,
+    build_reminder,
+    select_templates,
+)
 from coproduce.models import Audience, ReviewCycle
 from coproduce.review.delivery import Batch
 from coproduce.store.register import Register
-from coproduce.store.tokens import issue_token, personal_link, token_expiry
+from coproduce.store.tokens import issue_tokens, personal_link, token_expiry
 from coproduce.templating import template_env
 
 REMINDER = re.compile(r"^reminder-(\d+)$")
@@ -61,44 +71,45 @@ class RegisterOutreach:
         return self.register.responders(cycle_id)
 
     def deliver(self, batch: Batch, *, cycle: ReviewCycle, materials: Mapping[str, Path]) -> None:
-        """Write to every participant in ``batch`` over one mailer; DeliveryError on failure."""
+        """Write to every participant in ``batch`` over one mailer; DeliveryError on failure.
+
+        Those who opted out, or were erased, since the batch was planned are left out.
+        """
         shared = self._materials(cycle, materials)
         audience = self.audiences[batch.audience]
-        env = template_env(overrides=self.templates)
+        env = _environment(self.templates)
         opted = self.register.opted_out(cycle.id)
+        people = self.register.get_participants(p for p in batch.participants if p not in opted)
+        todo = [p for p in batch.participants if p in people]
+        tokens = issue_tokens(
+            self.register, participant_ids=todo, cycle=cycle.id, expires=token_expiry(cycle.closes)
+        )
+        reminder = REMINDER.match(batch.kind)
+        kind = "invite" if reminder is None else "reminder"
+        chosen = select_templates(kind=kind, audience=audience, env=env)
         items = []
-        for participant_id in batch.participants:
-            if participant_id in opted:
-                continue
-            person = self.register.get_participant(participant_id)
-            token = issue_token(
-                self.register,
-                participant_id=person.id,
-                cycle=cycle.id,
-                expires=token_expiry(cycle.closes),
-            )
-            link = personal_link(token, base_url=self.portal_url)
-            reminder = REMINDER.match(batch.kind)
+        for participant_id in todo:
+            person = people[participant_id]
+            link = personal_link(tokens[participant_id], base_url=self.portal_url)
             if reminder is None:
                 message = build_invitation(
-                    record=person, audience=audience, materials=shared, link=link, env=env
+                    record=person, audience=audience, materials=shared, link=link, templates=chosen
                 )
             else:
-                days = int(reminder.group(1))
                 message = build_reminder(
                     record=person,
                     audience=audience,
                     materials=shared,
                     link=link,
-                    days=days,
-                    env=env,
+                    days=int(reminder.group(1)),
+                    templates=chosen,
                 )
             items.append(Outgoing(message, cycle.id, person.id, batch.kind))
         send_batch(self.register, items, self.open_mailer()).raise_for_failures()
 
     def _materials(self, cycle: ReviewCycle, files: Mapping[str, Path]) -> Materials:
         def text(name: str) -> str | None:
-            return files[name].read_text(encoding="utf-8") if name in files else None
+            return _read(files[name]).decode("utf-8") if name in files else None
 
         docx = files.get("draft-docx")
         return Materials(
@@ -106,12 +117,45 @@ class RegisterOutreach:
             title=_title(files) or cycle.slug,
             organisation=self.organisation,
             mail_from=self.mail_from,
-            draft_docx=docx.read_bytes() if docx is not None else None,
+            draft_docx=_read(docx) if docx is not None else None,
             draft_html=text("draft-html"),
             youth_draft_html=text("youth-html"),
             portal_url=self.portal_url,
             timezone=self.timezone,
         )
+
+
+def _environment(templates: Path | None) -> jinja2.Environment:
+    # One environment per template folder, so each template is compiled once per process rather
+    # than once per batch. jinja2 reloads a template whose file changed; a file added to the
+    # user's folder changes the folder's mtime, which gives a fresh environment.
+    marks = tuple(_mtime(d) for d in (templates, templates / "email")) if templates else ()
+    return _cached_environment(templates, marks)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_environment(
+    templates: Path | None, marks: tuple[int | None, ...]
+) -> jinja2.Environment:
+    return template_env(overrides=templates)
+
+
+def _mtime(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def _read(path: Path) -> bytes:
+    stat = path.stat()
+    return _read_version(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_version(path: Path, mtime_ns: int, size: int) -> bytes:
+    # Keyed by modification time and size: every batch of a cycle shares one copy of the draft.
+    return path.read_bytes()
 
 
 def _title(files: Mapping[str, Path]) -> str | None:

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from urllib.parse import quote
 
 from pydantic import BaseModel
@@ -46,20 +46,33 @@ def issue_token(
     register: Register, *, participant_id: str, cycle: str, expires: dt.datetime
 ) -> str:
     """Make a new token for one participant and cycle, store its hash, and return the token."""
+    issued = issue_tokens(register, participant_ids=[participant_id], cycle=cycle, expires=expires)
+    return issued[participant_id]
+
+
+def issue_tokens(
+    register: Register, *, participant_ids: Iterable[str], cycle: str, expires: dt.datetime
+) -> dict[str, str]:
+    """Make a new token for each participant, storing the hashes in one transaction."""
     if expires.tzinfo is None:
         raise InvalidInputError("a token expiry must carry a time zone")
-    token = secrets.token_urlsafe(32)
+    issued = {pid: secrets.token_urlsafe(32) for pid in dict.fromkeys(participant_ids)}
+    if not issued:
+        return {}
+    now = dt.datetime.now(dt.UTC)
+    rows = [
+        {
+            "token_hash": hash_token(token),
+            "participant_id": pid,
+            "cycle": cycle,
+            "created": now,
+            "expires": expires,
+        }
+        for pid, token in issued.items()
+    ]
     with register.transaction() as conn:
-        conn.execute(
-            insert(tokens).values(
-                token_hash=hash_token(token),
-                participant_id=participant_id,
-                cycle=cycle,
-                created=dt.datetime.now(dt.UTC),
-                expires=expires,
-            )
-        )
-    return token
+        conn.execute(insert(tokens), rows)
+    return issued
 
 
 def read_token(register: Register, token: str) -> TokenEntry | None:

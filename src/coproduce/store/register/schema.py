@@ -1,0 +1,102 @@
+"""The register's tables: participants, tokens, the message log, responses and opt-outs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+ALL_CYCLES = ""  # the opt_outs.cycle value meaning "every cycle"
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored as naive UTC (SQLite keeps no zone) and read back as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+def utcnow() -> dt.datetime:
+    """Return the current time in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+metadata = MetaData()
+_PID = "participants.id"
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", String(12), primary_key=True),
+    Column("audience", String(64), nullable=False),
+    Column("name", Text),
+    Column("email", Text),
+    Column("email_key", String(320), unique=True),
+    Column("organisation", Text, nullable=False, default=""),
+    Column("age_band", String(16), nullable=False),
+    Column("consent_named", Boolean, nullable=False, default=False),
+    Column("via_worker_email", Text),
+    Column("extra", JSON, nullable=False),
+    Column("added", UtcDateTime, nullable=False),
+    Column("erased", UtcDateTime),
+)
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("participant_id", ForeignKey(_PID, ondelete="CASCADE"), nullable=False, index=True),
+    Column("cycle", String(100), nullable=False),
+    Column("created", UtcDateTime, nullable=False),
+    Column("expires", UtcDateTime, nullable=False),
+)
+messages = Table(
+    "messages",
+    metadata,
+    Column("message_id", String(255), primary_key=True),
+    Column("cycle", String(100), nullable=False, index=True),
+    Column("participant_id", ForeignKey(_PID), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("status", String(8), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("created", UtcDateTime, nullable=False),
+    Column("updated", UtcDateTime, nullable=False),
+    Column("sent", UtcDateTime),
+    Column("error", Text, nullable=False, default=""),
+)
+responses = Table(
+    "responses",
+    metadata,
+    Column("cycle", String(100), primary_key=True),
+    Column("participant_id", ForeignKey(_PID), primary_key=True),
+    Column("at", UtcDateTime, nullable=False),
+)
+opt_outs = Table(
+    "opt_outs",
+    metadata,
+    Column("participant_id", ForeignKey(_PID), primary_key=True),
+    Column("cycle", String(100), primary_key=True),
+    Column("at", UtcDateTime, nullable=False),
+)
