@@ -156,18 +156,30 @@ def run_size(words: int, repeat: int, folder: Path) -> dict[str, object]:
 
 
 def table(results: list[dict[str, object]]) -> str:
-    """Return the results as a text table."""
-    lines = [f"{'words':>8} {'tool':<9} {'wall s':>7} {'peak MB':>8} {'accept':>7} {'reject':>7}"]
+    """Return the results as a text table (ratio: our wall time over Docxodus's)."""
+    head = f"{'words':>8} {'tool':<9} {'wall s':>7} {'ms/1k w':>8} {'peak MB':>8} {'accept':>7}"
+    lines = [f"{head} {'reject':>7} {'ratio':>6}"]
     for r in results:
+        ours, theirs = r["ours"], r["docxodus"]
+        ratio = "-"
+        if (
+            isinstance(ours, dict)
+            and isinstance(theirs, dict)
+            and ours.get("ok")
+            and theirs.get("ok")
+        ):
+            ratio = f"{float(ours['wall_s']) / float(theirs['wall_s']):.2f}"
         for tool in ("ours", "docxodus"):
             m = r[tool]
             if not isinstance(m, dict) or not m.get("ok"):
                 error = m.get("error") if isinstance(m, dict) else m
                 lines.append(f"{r['words']:>8} {tool:<9} failed: {error}")
                 continue
+            per_k = 1000 * float(m["wall_s"]) / (int(str(r["words"])) / 1000)
             lines.append(
-                f"{r['words']:>8} {tool:<9} {m['wall_s']:>7} {m['peak_mb']:>8} "
-                f"{m.get('accept_is_proposed', '-')!s:>7} {m.get('reject_is_base', '-')!s:>7}"
+                f"{r['words']:>8} {tool:<9} {m['wall_s']:>7} {per_k:>8.1f} {m['peak_mb']:>8} "
+                f"{m.get('accept_is_proposed', '-')!s:>7} {m.get('reject_is_base', '-')!s:>7} "
+                f"{ratio if tool == 'ours' else '':>6}"
             )
     return "\n".join(lines)
 

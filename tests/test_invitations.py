@@ -326,3 +326,21 @@ def test_a_sender_address_that_spans_lines_is_refused() -> None:
             link="http://x/r/T",
             now=NOW,
         )
+
+
+def test_a_boundary_that_occurs_in_the_text_is_never_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    clash = f"{'=' * 15}{7:019d}=="
+    draws = iter([7, 7, 8, 7, 9])
+    monkeypatch.setattr("coproduce.invitations.random.randrange", lambda _: next(draws))
+    materials = Materials(**{**MATERIALS.__dict__, "draft_html": f"<p>{clash}</p>"})
+    message = build_invitation(
+        record=_person("practitioners", name=f"Jo {clash}"),
+        audience=AUDIENCES["practitioners"],
+        materials=materials,
+        link="http://x/r/T",
+        now=NOW,
+    )
+    boundaries = [p.get_boundary() for p in message.walk() if p.is_multipart()]
+    assert boundaries == [f"{'=' * 15}{9:019d}==", f"{'=' * 15}{8:019d}=="]
+    text, _ = _parts(_wire(message))
+    assert clash in text

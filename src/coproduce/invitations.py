@@ -108,10 +108,10 @@ def build_invitation(
     )
     found = _attachments(audience, materials)
     if found:
-        inner = [str(message.get_boundary())]
-        message.make_mixed(
-            boundary=_boundary(*inner, *(c for *_, c in found if isinstance(c, str)))
-        )
+        # The outer boundary must clash with nothing: the bodies, their boundary, the drafts.
+        inside = [str(p.get_payload()) for p in message.walk() if not p.is_multipart()]
+        drafts = [content for *_, content in found if isinstance(content, str)]
+        message.make_mixed(boundary=_boundary(str(message.get_boundary()), *inside, *drafts))
     for name, maintype, subtype, content in found:
         message.attach(_copy_part(_attachment_part(name, maintype, subtype, content)))
     return message

@@ -7,11 +7,13 @@ revision reader, against clean renders of each version.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import json
 import re
 import shutil
 import subprocess
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -301,8 +303,6 @@ def test_revision_marks_are_sound(name: str, rendered) -> None:
 
 
 def _xml(path: Path, part: str = "word/document.xml") -> etree._Element:
-    import zipfile
-
     with zipfile.ZipFile(path) as archive:
         return etree.fromstring(archive.read(part))
 
@@ -404,6 +404,35 @@ def test_revision_ids_are_unique_across_the_document(rendered) -> None:
         }
     )
     assert ids and max(ids.values()) == 1
+
+
+def test_a_marked_table_row_has_a_row_property_before_its_mark(rendered) -> None:
+    # CT_TrPr needs one row property before ins/del; "may split" is the default anyway.
+    for name in ("table row inserted", "table row deleted"):
+        root = _xml(rendered[name]["tracked"])
+        marked = root.xpath("//w:tr/w:trPr[w:ins or w:del]", namespaces={"w": W[1:-1]})
+        assert marked and all(trpr[0].tag == f"{W}cantSplit" for trpr in marked)
+        assert all(trpr[0].get(f"{W}val") == "off" for trpr in marked)
+
+
+def test_the_same_changes_give_the_same_bytes_every_time() -> None:
+    changes = compute_changes(*PAIRS["table row inserted"])
+    first = render_tracked_bytes(changes, author="Ana Lead", date=WHEN)
+    assert render_tracked_bytes(changes, author="Ana Lead", date=WHEN) == first
+    with zipfile.ZipFile(io.BytesIO(first)) as package:
+        assert {i.date_time for i in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert "word/stylesWithEffects.xml" not in package.namelist()
+
+
+def test_unchanged_blocks_are_rendered_once_and_changed_ones_from_both_versions() -> None:
+    base, proposed = PAIRS["list item added"]
+    changes = compute_changes(base, proposed)
+    document = write_tracked_docx(changes, author="Ana Lead", date=WHEN)
+    body = document.element.body
+    texts = ["".join(t.text or "" for t in p.iter(f"{W}t", f"{W}delText")) for p in body]
+    assert texts.count(INTRO.text) == 1
+    assert texts.count(CALL.text) == 1
+    assert "Check social media" in texts
 
 
 def test_each_operation_can_carry_its_own_author_and_date() -> None:

@@ -140,3 +140,46 @@ def test_the_html_redline_names_each_author(repo: GuidanceRepo) -> None:
     assert page.startswith("<!DOCTYPE html>")
     for name in ("Asha Patel", "Ben Okafor", "Cleo Wright"):
         assert f'title="{name}, ' in page
+
+
+def test_building_a_redline_leaves_the_garbage_collector_as_it_found_it(
+    repo: GuidanceRepo,
+) -> None:
+    import gc
+
+    assert gc.isenabled()
+    redline(repo, "protocol")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(NotFoundError):
+            redline(repo, "protocol", base="no-such-tag")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_starting_a_redline_process_imports_neither_prefect_nor_comment_code(
+    repo: GuidanceRepo, tmp_path: Path
+) -> None:
+    import sys
+
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from coproduce.redline import redline\n"
+        "from coproduce.store.repo import GuidanceRepo\n"
+        "redline(GuidanceRepo.open(Path(sys.argv[1])), 'protocol').save(Path(sys.argv[2]))\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] == 'prefect'\n"
+        "          or m.startswith(('coproduce.docx.comments', 'coproduce.redline.html'))]\n"
+        "print(loaded)\n"
+    )
+    out = tmp_path / "redline.docx"
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(repo.root), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"
+    assert out.stat().st_size > 0

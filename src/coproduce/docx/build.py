@@ -54,16 +54,24 @@ def new_document(reference: Path | None = None) -> DocxDocument:
 
 def ensure_styles(doc: DocxDocument) -> None:
     """Add the character styles the writers rely on when the reference lacks them."""
-    names = {s.name for s in doc.styles}
+    # Names read straight from styles.xml: python-docx's Style proxies cost a few ms here.
+    # Neither name below is one python-docx translates (like "heading 1" -> "Heading 1").
+    names = set(_style_names(doc))
     if "Hyperlink" not in names:
         style = doc.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
         style.font.underline = True
         style.font.color.rgb = docx.shared.RGBColor(0x05, 0x63, 0xC1)
     for name, size in (("annotation text", 10), ("annotation reference", 8)):
-        if name not in {s.name.lower() for s in doc.styles}:
+        if name not in {n.lower() for n in _style_names(doc)}:
             kind = WD_STYLE_TYPE.PARAGRAPH if name.endswith("text") else WD_STYLE_TYPE.CHARACTER
             style = doc.styles.add_style(name, kind)
             style.font.size = docx.shared.Pt(size)
+
+
+def _style_names(doc: DocxDocument) -> list[str]:
+    styles = doc.styles.element
+    found = (style.find(qn("w:name")) for style in styles.iterchildren(qn("w:style")))
+    return [str(name.get(qn("w:val"))) for name in found if name is not None]
 
 
 def text_width(doc: DocxDocument) -> int:

@@ -15,16 +15,19 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from coproduce.models import Block, Document, Span, Table
-from coproduce.redline.change import (
+from coproduce.redline.change import (  # attribute_all lives with the change model
     Attribution,
     BlockOp,
     ChangeSet,
     RowOp,
     SpanOp,
+    attribute_all,
     compute_changes,
     meta_fields,
 )
 from coproduce.redline.words import diff_spans, tokenize
+
+__all__ = ["attribute_all", "blame"]
 
 
 @dataclass(slots=True)
@@ -226,24 +229,6 @@ def blame(
     _Attributor(list(commits), changes, base_marks, marks, deleted_by).apply()
     for meta in changes.meta:
         meta.attribution = commits[meta_by.get(meta.field, len(commits)) - 1]
-    return changes
-
-
-def attribute_all(changes: ChangeSet, attribution: Attribution) -> ChangeSet:
-    """Put one author and date on every operation (the ``--author`` override)."""
-    for meta in changes.meta:
-        meta.attribution = attribution
-    for op in changes.ops:
-        op.attribution = attribution
-        for paragraph in op.paragraphs:
-            paragraph.attribution = attribution
-            for span_op in paragraph.ops:
-                span_op.attribution = attribution
-        for row in op.rows:
-            row.attribution = attribution
-            for cell in row.cells:
-                for span_op in cell:
-                    span_op.attribution = attribution
     return changes
 
 

@@ -183,6 +183,24 @@ def compute_changes(base: Document, proposed: Document) -> ChangeSet:
     )
 
 
+def attribute_all(changes: ChangeSet, attribution: Attribution) -> ChangeSet:
+    """Put one author and date on every operation (one commit, or the ``--author`` override)."""
+    for meta in changes.meta:
+        meta.attribution = attribution
+    for op in changes.ops:
+        op.attribution = attribution
+        for paragraph in op.paragraphs:
+            paragraph.attribution = attribution
+            for span_op in paragraph.ops:
+                span_op.attribution = attribution
+        for row in op.rows:
+            row.attribution = attribution
+            for cell in row.cells:
+                for span_op in cell:
+                    span_op.attribution = attribution
+    return changes
+
+
 def meta_fields(meta: DocumentMeta) -> dict[str, str]:
     """Return the front matter as display strings, in field order, empty values left out."""
     shown: dict[str, str] = {}
