@@ -141,7 +141,7 @@ def main() -> None:
             "flow_s": round(flow_s, 3),
             "direct_s": round(direct_s, 3),
             "tasks": 3 + int(flow_result["batches"]),  # type: ignore[call-overload]
-            "note": "flow sends batches 4 at a time; direct is sequential; disk noise is large",
+            "note": "flow and direct both send batches in turn; disk noise is large",
         }
         report["prefect_per_task_ms"] = measure_task_overhead(200)
     finally:
