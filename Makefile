@@ -36,6 +36,7 @@ typecheck: $(STAMP)
 check: lint typecheck test
 
 bench: $(STAMP) system
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
 	$(BIN)/python bench/run.py
 
 clean:

@@ -28,14 +28,7 @@ sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
 
-OURS = """
-import sys
-from pathlib import Path
-from coproduce.redline import redline
-from coproduce.store.repo import GuidanceRepo
-result = redline(GuidanceRepo.open(Path(sys.argv[1])), "bench", base="bench/v1.0")
-result.save(Path(sys.argv[2]))
-"""
+COPRODUCE = str(Path(sys.executable).with_name("coproduce"))
 DOCXODUS = """
 import sys
 from pathlib import Path
@@ -141,7 +134,9 @@ def run_size(words: int, repeat: int, folder: Path) -> dict[str, object]:
     base_docx, proposed_docx = clean_renders(folder, base_md, proposed_md)
     ours_out = folder / "ours.docx"
     result: dict[str, object] = {"words": len(base_md.split())}
-    ours = measure([sys.executable, "-c", OURS, str(root), str(ours_out)], repeat)
+    # The whole user-facing job: the ``coproduce redline`` command, as a process of its own.
+    command = [COPRODUCE, "--repo", str(root), "redline", "bench", "--base", "bench/v1.0"]
+    ours = measure([*command, "-o", str(ours_out)], repeat)
     ours.update(correctness(ours_out, base_docx, proposed_docx))
     result["ours"] = ours
     if docxodus_available():
@@ -193,6 +188,10 @@ def main() -> None:
     parser.add_argument("--words", type=int, nargs="+", default=[50_000, 200_000])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    # Measure the code as an installed package runs it: with its bytecode compiled (pip does
+    # this on install; an editable checkout with PYTHONDONTWRITEBYTECODE set never would).
+    source = Path(__file__).resolve().parents[1] / "src"
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(source)], check=True)
     results = []
     for words in args.words:
         with tempfile.TemporaryDirectory(prefix="redline-bench-") as tmp:

@@ -151,7 +151,7 @@ def _second_edit(run: DemoRun) -> str:
 
 
 def _redline(run: DemoRun) -> str:
-    from coproduce.guidance import write_atomically
+    from coproduce.files import write_atomically
     from coproduce.redline import redline
 
     result = redline(_repo(run), SLUG)

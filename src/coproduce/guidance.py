@@ -7,12 +7,12 @@ adapters directly.
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from coproduce.errors import ConflictError, InvalidInputError, NotFoundError
+from coproduce.files import write_atomically
 from coproduce.models import Document, Person, approved_tag, is_slug
 from coproduce.models.version import parse_version_number
 from coproduce.resources import reference_docx, sample_guidance_dir
@@ -186,17 +186,6 @@ def render_bytes(document: Document, *, fmt: str, reference: Path | None = None)
     from coproduce.document import render_markdown
 
     return render_markdown(document).encode("utf-8")
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def list_documents(*, repo: GuidanceRepo) -> list[dict[str, Any]]:

@@ -26,7 +26,7 @@ def redline(
 ) -> None:
     """Write native Word tracked changes (or HTML) from BASE to PROPOSED, attributed by commit."""
     from coproduce.errors import InvalidInputError, NotFoundError
-    from coproduce.guidance import write_atomically
+    from coproduce.files import write_atomically
     from coproduce.redline import redline as make_redline
 
     if fmt not in ("docx", "html"):

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, EmailStr, Field, model_validator
+from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 PARTICIPANT_ID_PATTERN = r"^P-[0-9a-f]{10}$"
 AgeBand = Literal["under-13", "13-15", "16-17", "18-24", "25+", "unknown"]
 UNDER_18: frozenset[str] = frozenset({"under-13", "13-15", "16-17"})
+
+
+def _valid_email(value: str) -> str:
+    # email_validator is imported here, not at module load: most commands never need it.
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as e:
+        raise ValueError(f"value is not a valid email address: {e}") from None
+
+
+Email = Annotated[str, AfterValidator(_valid_email)]
 
 
 class Participant(BaseModel):
@@ -24,12 +37,12 @@ class ParticipantRecord(BaseModel):
 
     id: str = Field(pattern=PARTICIPANT_ID_PATTERN)
     name: str = Field(min_length=1)
-    email: EmailStr
+    email: Email
     audience: str
     organisation: str = ""
     age_band: AgeBand = "unknown"
     consent_named: bool = False
-    via_worker_email: EmailStr | None = Field(
+    via_worker_email: Email | None = Field(
         default=None, description="A worker who passes the invitation on to a young person."
     )
     opted_out: bool = False
