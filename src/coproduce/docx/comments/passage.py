@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -37,9 +38,22 @@ def find_passage(
             runs, offset = [], 0
             for run, piece in pieces:
                 if offset < end and offset + len(piece) > at:
-                    runs.append(run)
+                    runs.append((run, offset, piece))
                 offset += len(piece)
-            return runs[0], runs[-1]
+            first, first_offset, first_text = runs[0]
+            last, last_offset, last_text = runs[-1]
+            # Split the end first: when one run holds the whole quote, splitting its start
+            # afterwards must see the already shortened run.
+            if end - last_offset < len(last_text):
+                last = _split_run(last, end - last_offset)[0]
+                if first is runs[-1][0]:
+                    first = last
+            if at > first_offset:
+                right = _split_run(first, at - first_offset)[1]
+                if last is first:
+                    last = right
+                first = right
+            return first, last
     raise NotFoundError(f"text not found in the document: {_short(wanted)!r}")
 
 
@@ -58,6 +72,28 @@ def _pieces(p: etree._Element, view: str) -> list[tuple[etree._Element, str]]:
         if text:
             pieces.append((run, text))
     return pieces
+
+
+def _split_run(run: etree._Element, at: int) -> tuple[etree._Element, etree._Element]:
+    """Split a run of plain text into two runs at character ``at``; return (left, right).
+
+    Runs holding anything but one text element (tabs, breaks, fields) are left whole, so the
+    comment then covers the whole run: a little wider, never wrong.
+    """
+    texts = [el for el in run if el.tag in (f"{{{W}}}t", f"{{{W}}}delText")]
+    others = [el for el in run if el.tag != f"{{{W}}}rPr" and el not in texts]
+    if len(texts) != 1 or others or not 0 < at < len(texts[0].text or ""):
+        return run, run
+    right = copy.deepcopy(run)
+    text = texts[0].text or ""
+    space = "{http://www.w3.org/XML/1998/namespace}space"
+    texts[0].text = text[:at]
+    texts[0].set(space, "preserve")
+    right_text = next(el for el in right if el.tag == texts[0].tag)
+    right_text.text = text[at:]
+    right_text.set(space, "preserve")
+    run.addnext(right)
+    return run, right
 
 
 def _short(text: str) -> str:
