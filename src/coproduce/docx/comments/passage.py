@@ -40,7 +40,7 @@ def find_passage(
                 if offset < end and offset + len(piece) > at:
                     runs.append((run, offset, piece))
                 offset += len(piece)
-            first, first_offset, first_text = runs[0]
+            first, first_offset, _ = runs[0]
             last, last_offset, last_text = runs[-1]
             # Split the end first: when one run holds the whole quote, splitting its start
             # afterwards must see the already shortened run.
