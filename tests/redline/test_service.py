@@ -183,3 +183,11 @@ def test_starting_a_redline_process_imports_neither_prefect_nor_comment_code(
     )
     assert done.stdout.strip() == "[]"
     assert out.stat().st_size > 0
+
+
+def test_the_package_itself_can_be_called_as_the_redline_service(repo: GuidanceRepo) -> None:
+    import coproduce
+
+    result = coproduce.redline(repo, "protocol", base="protocol/v1.0", proposed="HEAD")
+    assert result.changes.changed
+    assert result.to_bytes()[:2] == b"PK"
