@@ -1,15 +1,15 @@
 """Wait for the board's decision on a cycle in sign-off, typed in the Prefect UI or the CLI.
 
 Deployed, the run suspends (no process is held for the weeks a board takes) and re-runs from
-the top on resume; the explicit pause key hands it the stored decision. Run directly, it
-pauses in-process instead.
+the top on resume; the explicit pause key hands it the stored decision. Run directly
+(``python flows/await_signoff.py CYCLE [REPO]``), it pauses in-process instead.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import sys
+from typing import Any
 
 from prefect import flow, pause_flow_run, suspend_flow_run
 from prefect.context import get_run_context
@@ -50,14 +50,14 @@ async def await_signoff(
         decided=dt.date.today(),
     )
     key, timeout = f"signoff-{cycle_id}", timeout_days * 86400
-    if get_run_context().flow_run.deployment_id is not None:  # type: ignore[union-attr]
-        answer = await suspend_flow_run(wait_for_input=form, key=key, timeout=timeout)
-    else:
-        answer = await pause_flow_run(wait_for_input=form, key=key, timeout=timeout)
+    deployed = get_run_context().flow_run.deployment_id is not None  # type: ignore[union-attr]
+    # Both are typed for their sync form too, which hides what an awaited call returns.
+    wait: Any = suspend_flow_run if deployed else pause_flow_run
+    answer: BoardDecision = await wait(wait_for_input=form, key=key, timeout=timeout)
     decision = SignoffDecision(cycle=cycle_id, **answer.model_dump())
     new_state = tasks.record_decision(repo, decision)
     return {"cycle": cycle_id, "state": new_state, "outcome": decision.outcome.value}
 
 
 if __name__ == "__main__":
-    print(asyncio.run(await_signoff(*sys.argv[1:3])))
+    tasks.run_script(await_signoff, *sys.argv[1:3])

@@ -1,8 +1,11 @@
-"""Close a review cycle at its deadline (closing a cycle already closed changes nothing)."""
+"""Close a review cycle at its deadline (closing a cycle already closed changes nothing).
+
+Run: ``python flows/close_review.py CYCLE [REPO]`` (against PREFECT_API_URL, else the
+embedded server).
+"""
 
 from __future__ import annotations
 
-import asyncio
 import sys
 
 from prefect import flow
@@ -19,4 +22,4 @@ async def close_review(
 
 
 if __name__ == "__main__":
-    print(asyncio.run(close_review(*sys.argv[1:3])))
+    tasks.run_script(close_review, *sys.argv[1:3])

@@ -1,12 +1,12 @@
 """The review clock: close cycles past their deadline and send due reminders.
 
 Scheduled (see prefect.yaml and ``coproduce serve``); every sweep looks at all open cycles,
-so a clock that was down catches up on its next run.
+so a clock that was down catches up on its next run. Run once: ``python flows/review_clock.py
+[REPO]`` (against PREFECT_API_URL, else the embedded server).
 """
 
 from __future__ import annotations
 
-import asyncio
 import sys
 
 from prefect import flow
@@ -30,4 +30,4 @@ async def review_clock(repo: str | None = None) -> dict[str, list[str]]:
 
 
 if __name__ == "__main__":
-    print(asyncio.run(review_clock(*sys.argv[1:2])))
+    tasks.run_script(review_clock, *sys.argv[1:2])

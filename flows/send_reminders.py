@@ -1,8 +1,11 @@
-"""Send the reminder due on a review cycle (or, when asked, one now) in batches."""
+"""Send the reminder due on a review cycle (or, when asked, one now) in batches.
+
+Run: ``python flows/send_reminders.py CYCLE [REPO] [--manual]`` (against PREFECT_API_URL,
+else the embedded server).
+"""
 
 from __future__ import annotations
 
-import asyncio
 import sys
 
 from prefect import flow
@@ -23,4 +26,5 @@ async def send_reminders(
 
 
 if __name__ == "__main__":
-    print(asyncio.run(send_reminders(*sys.argv[1:3], manual="--manual" in sys.argv)))
+    args = [a for a in sys.argv[1:] if a != "--manual"]
+    tasks.run_script(send_reminders, *args[:2], manual="--manual" in sys.argv)

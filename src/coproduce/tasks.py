@@ -7,17 +7,18 @@ directory is the second guard: losing Prefect's database loses no cycle and rese
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
 
 from coproduce import review
-from coproduce.errors import NotFoundError
+from coproduce.errors import CoproduceError, NotFoundError
 from coproduce.models import SignoffDecision
 from coproduce.review.context import open_context
 from coproduce.review.delivery import Batch
@@ -53,6 +54,31 @@ def render_materials(repo: str | None, cycle_id: str) -> dict[str, str]:
         return {k: str(v) for k, v in render(repo=ctx.repo, cycle_id=cycle_id).items()}
     finally:
         ctx.close()
+
+
+@task(name="check-youth-twin", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
+def stale_twin_sections(repo: str | None, cycle_id: str) -> list[str]:
+    """Return the youth twin sections whose parent moved on, warning in the run's log."""
+    from coproduce.review.report import stale_twin_sections as find
+
+    ctx = open_context(repo=repo)
+    try:
+        cycle = review.load_cycle(ctx.repo, cycle_id)
+        stale = find(repo=ctx.repo, cycle=cycle)
+    finally:
+        ctx.close()
+    if stale:
+        get_run_logger().warning(stale_twin_warning(cycle.slug, stale))
+    return stale
+
+
+def stale_twin_warning(slug: str, sections: list[str]) -> str:
+    """Return the one-line warning about youth twin sections older than their parent."""
+    return (
+        f"youth version of {slug} is out of date in {len(sections)} section(s): "
+        f"{', '.join(sections)} (the parent changed after them; update "
+        f"guidance/{slug}.young-people.md)"
+    )
 
 
 @task(name="plan-invitations", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
@@ -244,6 +270,59 @@ def resume_signoff(cycle_id: str, decision: dict[str, Any]) -> bool:
     for run in waiting:
         resume_flow_run(run.id, run_input=decision)
     return bool(waiting)
+
+
+@contextlib.contextmanager
+def script_api(repo: str | None = None) -> Iterator[str]:
+    """Point a ``python flows/<name>.py`` run at the configured API, else the embedded server.
+
+    prefect reads its settings once, when first imported (before a flow file's ``__main__``
+    runs), so setting PREFECT_API_URL in os.environ then is not seen; the embedded server's
+    address is applied as temporary settings instead (and to os.environ, for child processes).
+    """
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_HOME,
+        get_current_settings,
+        temporary_settings,
+    )
+
+    from coproduce import runtime
+    from coproduce.store import GuidanceRepo
+
+    configured = get_current_settings().api.url
+    if configured:
+        yield configured
+        return
+    guidance = GuidanceRepo.find(explicit=Path(repo) if repo else None)
+    handle = runtime.ensure_server(state_dir=Path(guidance.state_dir))
+    runtime.activate(handle)
+    updates: dict[Any, Any] = {PREFECT_API_URL: handle.api_url}
+    if handle.home is not None:
+        updates[PREFECT_HOME] = str(handle.home)
+    with temporary_settings(updates=updates):
+        try:
+            yield handle.api_url
+        finally:
+            flush()
+
+
+def run_script(flow: Any, *args: Any, **parameters: Any) -> Any:
+    """Run a flow as ``python flows/<name>.py`` does: print its result; a user error is one line."""
+    import asyncio
+    import inspect
+    import sys
+
+    bound = inspect.signature(flow.fn).bind_partial(*args, **parameters)
+    try:
+        with script_api(bound.arguments.get("repo")):
+            outcome = flow(*args, **parameters)
+            result = asyncio.run(outcome) if inspect.iscoroutine(outcome) else outcome
+    except CoproduceError as e:
+        print(f"error: {e}", file=sys.stderr)
+        raise SystemExit(1) from e
+    print(result)
+    return result
 
 
 def flush(timeout: float = 5.0) -> None:

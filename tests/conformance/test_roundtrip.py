@@ -14,7 +14,7 @@ from coproduce.docx import read_docx, render_docx_bytes
 from coproduce.models import Document, Table
 from coproduce.resources import sample_guidance_dir
 
-from .conftest import guidance_version_files
+from .conftest import corpus_cases, guidance_versions
 
 FRONT = "---\ntitle: {title}\n---\n"
 
@@ -55,7 +55,7 @@ def test_the_sample_guidance_survives_word_and_back(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", guidance_version_files(), ids=lambda p: f"{p.parent.name}/{p.stem}"
+    "path", corpus_cases(guidance_versions), ids=lambda p: f"{p.parent.name}/{p.stem}"
 )
 def test_real_documents_survive_word_and_back(path: Path, tmp_path: Path) -> None:
     text = FRONT.format(title=path.parent.name) + path.read_text(encoding="utf-8")

@@ -1,15 +1,8 @@
-"""Shared fixtures for the docx tests: a rich sample document, pandoc, the shared corpus."""
+"""Shared builders for the docx tests: a rich sample document."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import re
-import shutil
-import subprocess
-from pathlib import Path
-
-import pytest
 
 from coproduce.docx.sections import assign_sections
 from coproduce.models import (
@@ -24,45 +17,6 @@ from coproduce.models import (
     TableCell,
     TableRow,
 )
-
-CHECKOUT = Path(__file__).resolve().parents[2]
-
-
-def corpus_dir() -> Path | None:
-    """Return the shared corpus folder (COPRODUCE_CORPUS or ../shared/corpus), if present."""
-    configured = os.environ.get("COPRODUCE_CORPUS")
-    for candidate in (
-        Path(configured) if configured else None,
-        CHECKOUT.parent / "shared" / "corpus",
-    ):
-        if candidate is not None and (candidate / "docx").is_dir():
-            return candidate
-    return None
-
-
-@pytest.fixture
-def corpus() -> Path:
-    found = corpus_dir()
-    if found is None:
-        pytest.skip(
-            "shared corpus not found (set COPRODUCE_CORPUS or place it at ../shared/corpus)"
-        )
-    return found / "docx"
-
-
-def pandoc_plain(path: Path, *, accept: bool = True) -> str:
-    """Return pandoc's plain-text reading of a .docx (tracked changes accepted)."""
-    if shutil.which("pandoc") is None:
-        pytest.skip("pandoc is not installed")
-    args = ["pandoc", "-t", "plain", "--wrap=none", str(path)]
-    if accept:
-        args.insert(1, "--track-changes=accept")
-    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
-
-
-def words(text: str) -> list[str]:
-    """Return the lower-case words of ``text``, ignoring punctuation and layout."""
-    return re.findall(r"\w+", text.lower())
 
 
 def _s(text: str, **fmt: object) -> Span:

@@ -1,13 +1,13 @@
-"""Comments anchored on plain and changed text, replies, resolved flags, and Word's own files."""
+"""Comments anchored on plain and changed text, replies and resolved flags.
+
+Word's own files from the shared corpus are read in tests/conformance/test_comments.py.
+"""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-import os
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -20,11 +20,9 @@ from lxml import etree
 
 from coproduce.docx.comments import CommentRecord, add_comment, read_comments, set_resolved
 from coproduce.errors import InvalidInputError
+from tests.helpers.pandoc import pandoc_plain
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-CORPUS = Path(
-    os.environ.get("COPRODUCE_CORPUS", Path(__file__).resolve().parents[3] / "shared" / "corpus")
-)
 WHEN = dt.datetime(2025, 3, 4, 10, 30, tzinfo=dt.UTC)
 LATER = dt.datetime(2025, 3, 5, 9, 0, tzinfo=dt.UTC)
 
@@ -236,15 +234,7 @@ def test_pandoc_accept_view_of_a_commented_redline_still_has_the_text(tmp_path: 
     add_comment(document, start_run_or_element=inserted[0], text="Yes.", author="B", date=WHEN)
     path = tmp_path / "commented.docx"
     document.save(str(path))
-    views = {
-        mode: subprocess.run(
-            ["pandoc", f"--track-changes={mode}", "-t", "plain", "--wrap=none", str(path)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for mode in ("accept", "reject")
-    }
+    views = {mode: pandoc_plain(path, mode=mode) for mode in ("accept", "reject")}
     assert "Escalate within one working day when in doubt." in views["accept"]
     assert "Escalate within a week if unsure." in views["reject"]
     assert "Practitioners record every concern on the same day." in views["accept"]
@@ -262,27 +252,3 @@ def test_a_comment_needs_an_author_and_an_anchor() -> None:
 def test_a_file_that_is_not_a_docx_is_refused_with_a_clear_error() -> None:
     with pytest.raises(InvalidInputError, match=r"not a readable \.docx"):
         read_comments(b"this is not a zip file")
-
-
-def _features() -> list[dict[str, str]]:
-    path = CORPUS / "docx" / "FEATURES.csv"
-    if not path.exists():
-        return []
-    with path.open(newline="") as f:
-        return [
-            row
-            for row in csv.DictReader(f)
-            if int(row["comments"]) or row["file"].startswith("apache-poi/")
-        ]
-
-
-@pytest.mark.skipif(not _features(), reason="shared corpus not found")
-@pytest.mark.parametrize("row", _features(), ids=lambda row: row["file"])
-def test_word_files_read_with_the_counts_the_corpus_records(row: dict[str, str]) -> None:
-    records = read_comments(CORPUS / "docx" / row["file"])
-    assert len(records) == int(row["comments"])
-    assert sum(r.parent_id is not None for r in records) == int(row["comment_replies"])
-    assert sum(r.resolved for r in records) == int(row["comments_resolved"])
-    assert len({r.author for r in records}) == int(row["comment_authors"])
-    ids = [r.id for r in records]
-    assert all(r.parent_id in ids for r in records if r.parent_id is not None)

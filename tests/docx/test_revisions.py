@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
 
 import docx
 import pytest
@@ -163,48 +162,3 @@ def test_problems_name_duplicate_ids_missing_authors_and_lonely_moves() -> None:
 def test_a_file_that_is_not_a_word_file_is_refused_with_one_clear_line() -> None:
     with pytest.raises(InvalidInputError):
         read_revision_views(b"this is not a zip file at all")
-
-
-WORD_MADE = [
-    "RP001-Tracked-Revisions-01",
-    "RP002-Deleted-Text",
-    "RP003-Inserted-Text",
-    "RP005-Deleted-Paragraph-Mark",
-    "RP006-Inserted-Paragraph-Mark",
-    "RP009-Deleted-Table-Row",
-    "RP010-Inserted-Table-Row",
-    "RP011-Multiple-Deleted-Rows",
-    "RP012-Multiple-Inserted-Rows",
-    "RP015-MoveFrom-MoveTo",
-    "RP019-Deleted-Field-Code",
-    "RP020-Inserted-Field-Code",
-    "RP022-NumberingChange",
-    "RP025-Paragraph-Props-Change",
-    "RP029-Table-Row-Props-Change",
-    "RP046-Consecutive-Deleted-Ranges",
-    "RP047-Inserted-and-Deleted-Paragraph-Mark",
-    "RP050-Deleted-Footnote",
-]
-
-
-def nonempty(paragraphs: list[str]) -> list[str]:
-    return [p for p in paragraphs if p]
-
-
-@pytest.mark.parametrize("stem", WORD_MADE)
-def test_views_of_word_files_match_their_accepted_and_rejected_copies(
-    stem: str, corpus: Path
-) -> None:
-    """Open-XML-PowerTools keeps its accepted/rejected copies of Word files beside them.
-
-    Its copies keep an empty paragraph where a moved paragraph was, so empties are left out.
-    Cell-level insertions and deletions (RP034, RP035) are not read and not listed here.
-    """
-    folder = corpus / "open-xml-powertools" / "RP"
-    views = read_revision_views(folder / f"{stem}.docx")
-    assert views.revisions
-    accepted = read_revision_views(folder / f"{stem}-Accepted.docx")
-    assert nonempty(views.accepted) == nonempty(accepted.accepted)
-    rejected = folder / f"{stem}-Rejected.docx"
-    if rejected.exists():
-        assert nonempty(views.rejected) == nonempty(read_revision_views(rejected).accepted)

@@ -2,16 +2,14 @@
 
 openxml-audit checks each XML part of a package against the Open XML SDK's schema data
 (ECMA-376 plus the Office extensions: w14, w15, w16cid, w16cex), and adds the SDK's semantic
-checks and a few checks for things Word itself refuses. A finding either is fixed in our
-writer or is listed below as a named deviation, with why Word accepts it.
+checks and a few checks for things Word itself refuses. Every render must validate with no
+finding at all: a finding is fixed in our writer, not explained away here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -32,43 +30,16 @@ DRAFT = ROOT / "guidance" / "demo" / "exploitation-protocol.draft.md"
 WHEN = dt.datetime(2025, 3, 1, 9, 30, tzinfo=dt.UTC)
 
 
-@dataclass(frozen=True)
-class Deviation:
-    """A finding we accept, the pattern that recognises it and why Word accepts it."""
-
-    name: str
-    pattern: str
-    why: str
-
-
-STALE_STYLES_WITH_EFFECTS = Deviation(
-    name="stale stylesWithEffects.xml in the clean render",
-    pattern=r"^\[semantic\] /word/stylesWithEffects\.xml: ",
-    why=(
-        "The reference.docx carries stylesWithEffects.xml, a Word 2010 copy of styles.xml; the "
-        "clean writer (docx/writer.py) adds the Hyperlink and comment styles to styles.xml "
-        "only. Word 2013 and later neither write nor read that part when styles.xml is "
-        "present, and pandoc's reference.docx ships the same stale copy. The tracked writer "
-        "leaves the part out (see test below); the clean writer should do the same."
-    ),
-)
-ALLOWED: dict[str, list[Deviation]] = {
-    "clean": [STALE_STYLES_WITH_EFFECTS],
-    "tracked": [],
-    "comments": [],
-}
-
-
 def findings(path: Path) -> list[str]:
     """Return every schema and semantic finding for the package at ``path``, one line each."""
     result = audit.OpenXmlValidator(max_errors=0).validate(path)
     return [str(error) for error in result.errors]
 
 
-def unexplained(kind: str, path: Path) -> list[str]:
-    """Return the findings no listed deviation of ``kind`` explains."""
-    allowed = ALLOWED[kind]
-    return [f for f in findings(path) if not any(re.search(d.pattern, f) for d in allowed)]
+def package_listing(path: Path) -> tuple[list[str], bytes]:
+    """Return the names of a package's parts and its content types."""
+    with zipfile.ZipFile(path) as package:
+        return package.namelist(), package.read("[Content_Types].xml")
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +60,7 @@ def test_the_clean_render_of_the_sample_validates(tmp_path: Path) -> None:
     document = parse_markdown(SAMPLE.read_text(), slug="exploitation-protocol")
     path = tmp_path / "clean.docx"
     path.write_bytes(render_docx_bytes(document, modified=WHEN))
-    assert unexplained("clean", path) == []
+    assert findings(path) == []
 
 
 def test_the_tracked_redline_of_v1_to_the_draft_validates(
@@ -129,7 +100,7 @@ def test_a_redline_with_comments_replies_and_resolved_flags_validates(
     comments = read_comments(path)
     assert [c.parent_id is not None for c in comments] == [False, True, False]
     assert [c.resolved for c in comments] == [False, False, True]
-    assert unexplained("comments", path) == []
+    assert findings(path) == []
 
 
 def test_the_tracked_writer_leaves_out_the_stale_styles_with_effects_part(
@@ -137,9 +108,17 @@ def test_the_tracked_writer_leaves_out_the_stale_styles_with_effects_part(
 ) -> None:
     path = tmp_path / "tracked.docx"
     redline(sample_repo, "exploitation-protocol").save(path)
-    with zipfile.ZipFile(path) as package:
-        names = package.namelist()
-        types = package.read("[Content_Types].xml")
+    names, types = package_listing(path)
+    assert "word/styles.xml" in names
+    assert "word/stylesWithEffects.xml" not in names
+    assert b"stylesWithEffects" not in types
+
+
+def test_the_clean_writer_leaves_out_the_stale_styles_with_effects_part(tmp_path: Path) -> None:
+    document = parse_markdown(SAMPLE.read_text(), slug="exploitation-protocol")
+    path = tmp_path / "clean.docx"
+    path.write_bytes(render_docx_bytes(document, modified=WHEN))
+    names, types = package_listing(path)
     assert "word/styles.xml" in names
     assert "word/stylesWithEffects.xml" not in names
     assert b"stylesWithEffects" not in types

@@ -1,14 +1,14 @@
 """Tracked-change Word output: Accept All gives the proposed version, Reject All the base.
 
 Checked by three independent readers: pandoc, LibreOffice (headless, through UNO) and our own
-revision reader, against clean renders of each version.
+revision reader, against clean renders of each version. Real published histories from the
+shared corpus are checked in tests/conformance/test_redline_versions.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import itertools
 import json
 import re
 import shutil
@@ -39,9 +39,9 @@ from coproduce.models import (
     slugify,
 )
 from coproduce.redline.change import Attribution, compute_changes
+from tests.helpers.pandoc import pandoc_paragraphs, paragraph_words
 
 HERE = Path(__file__).resolve().parent
-CORPUS = HERE.parents[2] / "shared" / "corpus" / "guidance_versions"
 WHEN = dt.datetime(2026, 3, 4, 10, 30, tzinfo=dt.UTC)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -223,36 +223,6 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Pa
 
 # -- pandoc ------------------------------------------------------------------------------------
 
-_MARKER = re.compile(r"^\s*(?:(?:[-*\u2022\u25e6\u25aa]|\(?[0-9a-zA-Z]{1,4}[.)])\s+)+")
-
-
-def pandoc_paragraphs(path: Path, mode: str) -> list[str]:
-    """Return pandoc's plain reading as paragraphs: list markers, rules and blanks dropped.
-
-    pandoc keeps a list item whose paragraph was inserted (on reject) or deleted (on accept)
-    as an empty, numbered item, and ignores ``w:pPrChange``; markers and numbers are
-    therefore left out, and list levels are checked by LibreOffice and our own reader.
-    """
-    if shutil.which("pandoc") is None:
-        pytest.skip("pandoc is not installed")
-    out = subprocess.run(
-        ["pandoc", f"--track-changes={mode}", "-t", "plain", "--wrap=none", str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    lines = [ln for ln in out.splitlines() if not re.fullmatch(r"[\s-]*-[\s-]*", ln)]
-    paragraphs = []
-    for chunk in "\n".join(lines).split("\n\n"):
-        text = " ".join(_MARKER.sub("", ln).strip() for ln in chunk.splitlines())
-        if text.strip():
-            paragraphs.append(" ".join(text.split()))
-    return paragraphs
-
-
-def words(paragraphs: list[str]) -> list[str]:
-    return " ".join(paragraphs).split()
-
 
 def has_tables(name: str) -> bool:
     base, proposed = PAIRS[name]
@@ -260,23 +230,15 @@ def has_tables(name: str) -> bool:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_pandoc_accept_all_reads_as_the_proposed_version(name: str, rendered) -> None:
+@pytest.mark.parametrize(("mode", "version"), [("accept", "proposed"), ("reject", "base")])
+def test_pandoc_reads_accept_all_as_the_proposed_and_reject_all_as_the_base(
+    name: str, mode: str, version: str, rendered
+) -> None:
     paths = rendered[name]
-    got = pandoc_paragraphs(paths["tracked"], "accept")
-    want = pandoc_paragraphs(paths["proposed"], "accept")
-    if has_tables(name):  # pandoc keeps accepted deleted rows as empty rows
-        assert words(got) == words(want)
-    else:
-        assert got == want
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_pandoc_reject_all_reads_as_the_base_version(name: str, rendered) -> None:
-    paths = rendered[name]
-    got = pandoc_paragraphs(paths["tracked"], "reject")
-    want = pandoc_paragraphs(paths["base"], "accept")
-    if has_tables(name):  # pandoc keeps rejected inserted rows as empty rows
-        assert words(got) == words(want)
+    got = pandoc_paragraphs(paths["tracked"], mode)
+    want = pandoc_paragraphs(paths[version], "accept")
+    if has_tables(name):  # pandoc keeps accepted deleted and rejected inserted rows, empty
+        assert paragraph_words(got) == paragraph_words(want)
     else:
         assert got == want
 
@@ -500,55 +462,6 @@ def implied_mark(paragraphs: list[str], clean: list[str], version: Document) -> 
     if ends_with_table and len(paragraphs) == len(clean) + 1 and paragraphs[-1] == "":
         return paragraphs[:-1]
     return paragraphs
-
-
-# -- real revision histories ------------------------------------------------------------------
-
-
-def corpus_pairs() -> list[tuple[str, Path, Path]]:
-    if not CORPUS.is_dir():
-        return []
-    pairs = []
-    for folder in sorted(CORPUS.iterdir()):
-        files = sorted(folder.glob("v*.md"))
-        pairs.extend((folder.name, a, b) for a, b in itertools.pairwise(files))
-    return pairs
-
-
-def parse_version(path: Path, title: str) -> Document:
-    try:
-        from coproduce.document import parse_markdown
-    except ImportError:
-        pytest.skip("coproduce.document.parse_markdown does not exist yet")
-    return parse_markdown(f"---\ntitle: {title}\n---\n" + path.read_text(), slug="corpus")
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    ("title", "old", "new"),
-    corpus_pairs() or [pytest.param("", Path(), Path(), marks=pytest.mark.skip("no corpus"))],
-    ids=lambda v: v.name[:3] if isinstance(v, Path) else str(v)[:24],
-)
-def test_consecutive_published_versions_accept_and_reject_exactly(
-    title: str, old: Path, new: Path, tmp_path: Path
-) -> None:
-    base, proposed = parse_version(old, title), parse_version(new, title)
-    changes = compute_changes(base, proposed)
-    tracked = tmp_path / "tracked.docx"
-    tracked.write_bytes(render_tracked_bytes(changes, author="Ana Lead", date=WHEN))
-    (tmp_path / "base.docx").write_bytes(render_docx_bytes(base, modified=WHEN))
-    (tmp_path / "proposed.docx").write_bytes(render_docx_bytes(proposed, modified=WHEN))
-    views = read_revision_views(tracked)
-    assert views.accepted == read_revision_views(tmp_path / "proposed.docx").accepted
-    assert views.rejected == read_revision_views(tmp_path / "base.docx").accepted
-    assert find_revision_problems(tracked) == []
-    compare = words if any(isinstance(b, Table) for b in [*base.blocks, *proposed.blocks]) else list
-    assert compare(pandoc_paragraphs(tracked, "accept")) == compare(
-        pandoc_paragraphs(tmp_path / "proposed.docx", "accept")
-    )
-    assert compare(pandoc_paragraphs(tracked, "reject")) == compare(
-        pandoc_paragraphs(tmp_path / "base.docx", "accept")
-    )
 
 
 # -- random edits ------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ from coproduce.docx import render_docx_bytes, write_docx
 from coproduce.docx.build import BlockWriter, new_document
 from coproduce.docx.writer import default_reference
 from coproduce.models import ListItem, Paragraph, Span
-from tests.docx.conftest import pandoc_plain, rich_document, words
+from tests.docx.conftest import rich_document
+from tests.helpers.pandoc import pandoc_plain, words
 
 FIXED = dt.datetime(2026, 5, 1, 9, 30, tzinfo=dt.UTC)
 

@@ -33,7 +33,7 @@ def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[runtime.Se
         os.environ.update(saved)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def checkout() -> Path:
     """Return the checkout root (where flows/ and prefect.yaml live)."""
     return Path(__file__).resolve().parents[2]

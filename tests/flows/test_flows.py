@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,13 @@ def test_launch_review_invites_everyone_and_a_rerun_sends_nothing(
     repo, cycle_id = started_cycle(tmp_path / "repo", {"practitioners": 150, "partners": 2})
     first = tasks.run_flow("launch_review", cycle_id=cycle_id, repo=str(repo.root))
     second = tasks.run_flow("launch_review", cycle_id=cycle_id, repo=str(repo.root))
-    assert first == {"cycle": cycle_id, "state": "open", "batches": 3, "sent": 152}
+    assert first == {
+        "cycle": cycle_id,
+        "state": "open",
+        "batches": 3,
+        "sent": 152,
+        "stale_twin_sections": [],
+    }
     assert second["sent"] == 0
     assert len(outbox_files(repo)) == 152
     assert (Path(repo.state_dir) / "reviews" / cycle_id / "materials.json").is_file()
@@ -121,15 +128,16 @@ def test_await_signoff_records_the_decision_typed_as_run_input(
     assert (repo.root / "reviews" / cycle_id / "decision.yaml").is_file()
 
 
-def test_served_deployments_run_launch_review_and_schedule_the_clock(
-    prefect_api: runtime.ServerHandle, tmp_path: Path, checkout: Path
-) -> None:
-    from prefect.client.orchestration import get_client
-    from prefect.deployments import run_deployment
-
-    repo, cycle_id = started_cycle(tmp_path / "repo", {"practitioners": 2})
+@pytest.fixture(scope="module")
+def served(
+    prefect_api: runtime.ServerHandle, tmp_path_factory: pytest.TempPathFactory, checkout: Path
+) -> Iterator[GuidanceRepo]:
+    """Run ``coproduce serve`` on a repository with people in it; return that repository."""
+    root = tmp_path_factory.mktemp("served")
+    repo = make_repo(root / "repo")
+    add_people(repo, {"partners": 1})
     env = {**os.environ, **prefect_api.env(), "COPRODUCE_REPO": str(repo.root)}
-    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - held open for the subprocess
+    log = open(root / "serve.log", "wb")  # noqa: SIM115 - held open for the subprocess
     server = subprocess.Popen(
         [sys.executable, "-c", "from coproduce.cli import main; main()", "serve"],
         env=env,
@@ -138,41 +146,7 @@ def test_served_deployments_run_launch_review_and_schedule_the_clock(
         cwd=checkout,
     )
     try:
-
-        async def wait_for(name: str) -> Any:
-            async with get_client() as client:
-                for _ in range(300):
-                    try:
-                        return await client.read_deployment_by_name(name)
-                    except Exception:
-                        await asyncio.sleep(0.2)
-            raise AssertionError(f"deployment {name} never appeared")
-
-        asyncio.run(wait_for("launch-review/launch-review"))
-        run = run_deployment(
-            "launch-review/launch-review", parameters={"cycle_id": cycle_id}, timeout=90
-        )
-        assert run.state is not None and run.state.is_completed(), run.state
-        assert len(outbox_files(repo)) == 2
-
-        async def scheduled_clock_runs() -> int:
-            deployment = await wait_for("review-clock/review-clock")
-            async with get_client() as client:
-                for _ in range(100):
-                    runs = await client.read_flow_runs()
-                    found = [
-                        r
-                        for r in runs
-                        if r.deployment_id == deployment.id
-                        and r.state is not None
-                        and r.state.is_scheduled()
-                    ]
-                    if found:
-                        return len(found)
-                    await asyncio.sleep(0.3)
-            return 0
-
-        assert asyncio.run(scheduled_clock_runs()) >= 1
+        yield repo
     finally:
         server.terminate()
         try:
@@ -181,3 +155,81 @@ def test_served_deployments_run_launch_review_and_schedule_the_clock(
             server.kill()
             server.wait()
         log.close()
+
+
+async def wait_for_deployment(name: str) -> Any:
+    """Return the deployment once ``coproduce serve`` has registered it."""
+    from prefect.client.orchestration import get_client
+
+    async with get_client() as client:
+        for _ in range(300):
+            try:
+                return await client.read_deployment_by_name(name)
+            except Exception:
+                await asyncio.sleep(0.2)
+    raise AssertionError(f"deployment {name} never appeared")
+
+
+def test_served_deployments_run_launch_review_through_the_api(
+    served: GuidanceRepo, tmp_path: Path
+) -> None:
+    from prefect.deployments import run_deployment
+
+    repo, cycle_id = started_cycle(tmp_path / "repo", {"practitioners": 2})
+    asyncio.run(wait_for_deployment("launch-review/launch-review"))
+    run = run_deployment(
+        "launch-review/launch-review",
+        parameters={"cycle_id": cycle_id, "repo": str(repo.root)},
+        timeout=90,
+    )
+    assert run.state is not None and run.state.is_completed(), run.state
+    assert len(outbox_files(repo)) == 2
+    assert load_cycle(repo, cycle_id).state.value == "open"
+
+
+def test_serve_schedules_the_review_clock(served: GuidanceRepo) -> None:
+    from prefect.client.orchestration import get_client
+
+    async def scheduled_clock_runs() -> int:
+        deployment = await wait_for_deployment("review-clock/review-clock")
+        async with get_client() as client:
+            for _ in range(100):
+                runs = await client.read_flow_runs()
+                found = [
+                    r
+                    for r in runs
+                    if r.deployment_id == deployment.id
+                    and r.state is not None
+                    and r.state.is_scheduled()
+                ]
+                if found:
+                    return len(found)
+                await asyncio.sleep(0.3)
+        return 0
+
+    assert asyncio.run(scheduled_clock_runs()) >= 1
+
+
+def test_the_served_review_clock_closes_a_cycle_past_its_deadline(served: GuidanceRepo) -> None:
+    from prefect.deployments import run_deployment
+
+    repo = served
+    cycle_id = review.start_review(
+        repo=repo,
+        slug="escalation-policy",
+        closes=dt.date.today() + dt.timedelta(days=40),
+        audiences=["partners"],
+        author=LEAD,
+    ).cycle.id
+    cycle = load_cycle(repo, cycle_id).apply(CycleEvent.LAUNCH, at=dt.datetime.now(dt.UTC))
+    past = cycle.model_copy(update={"closes": dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)})
+    save_cycle(repo, past, author=LEAD, message="Deadline passed")
+    deployment = asyncio.run(wait_for_deployment("review-clock/review-clock"))
+    # As the schedule would: no parameters, so the sweep runs on the repository served.
+    run = run_deployment("review-clock/review-clock", timeout=90)
+    assert deployment.parameters == {"repo": str(repo.root)}
+    assert run.state is not None and run.state.is_completed(), run.state
+    assert run.deployment_id == deployment.id
+    closed = load_cycle(repo, cycle_id)
+    assert closed.state.value == "closed"
+    assert closed.history[-1].event is CycleEvent.CLOSE

@@ -16,6 +16,7 @@ from coproduce.errors import InvalidInputError, NotFoundError
 from coproduce.models import Person
 from coproduce.redline import redline
 from coproduce.store.repo import GuidanceRepo
+from tests.helpers.pandoc import pandoc_plain
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 LEAD = Person(name="Strategic Lead", email="lead@example.org")
@@ -59,15 +60,6 @@ def _revision_authors(data: bytes) -> dict[str, set[str]]:
     return found
 
 
-def _pandoc(path: Path, mode: str) -> str:
-    return subprocess.run(
-        ["pandoc", f"--track-changes={mode}", "-t", "plain", "--wrap=none", str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-
-
 def test_three_commits_by_three_authors_show_three_authors_in_the_revision_marks(
     repo: GuidanceRepo,
 ) -> None:
@@ -93,7 +85,7 @@ def test_a_commented_redline_accepts_to_the_proposed_text(
     result.add_comment(block=2, text="Plain words, please.", author="Youth panel")
     path = tmp_path / "redline.docx"
     result.save(path)
-    accept, reject = _pandoc(path, "accept"), _pandoc(path, "reject")
+    accept, reject = pandoc_plain(path, mode="accept"), pandoc_plain(path, mode="reject")
     assert "Staff must share concerns with the safeguarding lead today." in accept
     assert "Tell the young person." in accept
     assert "Close the case" not in accept

@@ -146,3 +146,16 @@ def test_stopping_the_embedded_server_when_none_runs_says_so(repo: GuidanceRepo)
     assert result.returncode == 0
     assert result.stdout.strip() == "No embedded server was running"
     assert "PREFECT-IMPORTED" not in result.stderr
+
+
+def test_status_of_a_closed_cycle_shows_no_days_left_and_no_stale_twin(repo: GuidanceRepo) -> None:
+    cycle_id = start(repo).stdout.strip()
+    cycle = load_cycle(repo, cycle_id)
+    for event in (CycleEvent.LAUNCH, CycleEvent.CLOSE):
+        cycle = cycle.apply(event, at=NOW)
+    save_cycle(repo, cycle, author=LEAD, message="Closed early")
+    result = run(repo, "review", "status", cycle_id, "--json")
+    data = json.loads(result.stdout)
+    assert (data["state"], data["days_left"]) == ("closed", 0)
+    assert data["stale_twin_sections"] == []
+    assert "PREFECT-IMPORTED" not in result.stderr

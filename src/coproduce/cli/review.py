@@ -74,6 +74,11 @@ def start(
     if launch:
         outcome = run_flow(ctx.repo, "launch_review", cycle_id=result.cycle.id, author=author)
         info(f"Launched: {outcome['sent']} invitations sent in {outcome['batches']} batches")
+        stale = outcome.get("stale_twin_sections") or []
+        if stale:
+            from coproduce.tasks import stale_twin_warning
+
+            warn(stale_twin_warning(result.cycle.slug, stale))
 
 
 @app.command("list")

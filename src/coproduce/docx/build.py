@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import docx
 from docx.document import Document as DocxDocument
-from docx.enum.style import WD_STYLE_TYPE
 from lxml import etree
 
 from coproduce.docx.numbering import ListNumbering
+from coproduce.docx.reference import ensure_styles, new_document
 from coproduce.docx.runs import (
     CODE_FONT,
     add_bookmark,
@@ -36,42 +35,6 @@ from coproduce.models import (
 
 DETAILS_CAPTION = "Document details"
 """``w:tblCaption`` of the title block's details table; the reader recognises it by this."""
-
-
-def new_document(reference: Path | None = None) -> DocxDocument:
-    """Open ``reference`` (or python-docx's default) with an empty body but its page setup."""
-    try:
-        doc = docx.Document(str(reference)) if reference is not None else docx.Document()
-    except Exception as e:  # python-docx raises several unrelated types for bad packages
-        raise InvalidInputError(f"cannot use {reference} as a Word reference file: {e}") from e
-    body = doc.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)
-    ensure_styles(doc)
-    return doc
-
-
-def ensure_styles(doc: DocxDocument) -> None:
-    """Add the character styles the writers rely on when the reference lacks them."""
-    # Names read straight from styles.xml: python-docx's Style proxies cost a few ms here.
-    # Neither name below is one python-docx translates (like "heading 1" -> "Heading 1").
-    names = set(_style_names(doc))
-    if "Hyperlink" not in names:
-        style = doc.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
-        style.font.underline = True
-        style.font.color.rgb = docx.shared.RGBColor(0x05, 0x63, 0xC1)
-    for name, size in (("annotation text", 10), ("annotation reference", 8)):
-        if name not in {n.lower() for n in _style_names(doc)}:
-            kind = WD_STYLE_TYPE.PARAGRAPH if name.endswith("text") else WD_STYLE_TYPE.CHARACTER
-            style = doc.styles.add_style(name, kind)
-            style.font.size = docx.shared.Pt(size)
-
-
-def _style_names(doc: DocxDocument) -> list[str]:
-    styles = doc.styles.element
-    found = (style.find(qn("w:name")) for style in styles.iterchildren(qn("w:style")))
-    return [str(name.get(qn("w:val"))) for name in found if name is not None]
 
 
 def text_width(doc: DocxDocument) -> int:

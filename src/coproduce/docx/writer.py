@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
 from docx.document import Document as DocxDocument
 
-from coproduce.docx.build import (
-    BlockWriter,
-    add_title_block,
-    new_document,
-    set_core_properties,
-)
+from coproduce.docx.build import BlockWriter, add_title_block, set_core_properties
+from coproduce.docx.reference import default_reference, new_document
 from coproduce.docx.safety import check_docx
-from coproduce.errors import InvalidInputError
+from coproduce.docx.save import save_bytes, write_bytes
 from coproduce.models import Document
-from coproduce.templating import builtin_templates_dir
 
-_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
-
-def default_reference() -> Path | None:
-    """Return the built-in ``reference.docx`` when it exists."""
-    path = builtin_templates_dir() / "reference.docx"
-    return path if path.is_file() else None
+__all__ = ["build_docx", "default_reference", "render_docx_bytes", "save_bytes", "write_docx"]
 
 
 def build_docx(
@@ -62,36 +49,7 @@ def write_docx(
     modified: dt.datetime | None = None,
 ) -> None:
     """Write the clean Word rendering of ``document`` to a path or binary stream."""
-    data = render_docx_bytes(document, reference=reference, modified=modified)
-    if isinstance(target, Path):
-        try:
-            target.write_bytes(data)
-        except OSError as e:
-            raise InvalidInputError(f"cannot write {target}: {e.strerror}") from e
-    else:
-        target.write(data)
-
-
-def save_bytes(doc: DocxDocument) -> bytes:
-    """Save a python-docx document to bytes with fixed zip timestamps (reproducible output)."""
-    raw = io.BytesIO()
-    doc.save(raw)
-    return normalise_zip(raw.getvalue())
-
-
-def normalise_zip(data: bytes) -> bytes:
-    """Return ``data`` re-zipped with every entry dated 1980-01-01, in the same order."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+    write_bytes(render_docx_bytes(document, reference=reference, modified=modified), target)
 
 
 def _now() -> dt.datetime:

@@ -4,6 +4,7 @@ from coproduce.review.clock import plan_sweep, sweep
 from coproduce.review.delivery import Batch, Delivered, Outreach
 from coproduce.review.questions import load_questions, parse_questions
 from coproduce.review.record import iter_cycles, load_cycle
+from coproduce.review.report import status
 from coproduce.review.service import (
     Plan,
     close,
@@ -16,7 +17,6 @@ from coproduce.review.service import (
     record_decision,
     record_reminders,
     remind,
-    status,
 )
 from coproduce.review.start import StartResult, new_cycle_id, start_review
 

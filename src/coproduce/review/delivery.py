@@ -24,6 +24,12 @@ def reminder_kind(days: int) -> str:
     return f"reminder-{days}"
 
 
+def reminder_days_of(kind: str) -> int | None:
+    """Return the days before close a ``reminder-<n>`` kind names; None for other kinds."""
+    prefix, _, days = kind.partition("-")
+    return int(days) if prefix == "reminder" and days.isdigit() else None
+
+
 @dataclass(frozen=True)
 class Batch:
     """Up to BATCH_SIZE participants of one audience who get the same kind of message."""
@@ -62,6 +68,10 @@ class Outreach(Protocol):
 
     def sent_to(self, cycle_id: str, kind: str) -> set[str]:
         """Return the participants already written to with ``kind`` in this cycle."""
+        ...
+
+    def sent_kinds(self, cycle_id: str) -> dict[str, int]:
+        """Return how many participants were sent each kind of message in this cycle."""
         ...
 
     def responded(self, cycle_id: str) -> set[str]:

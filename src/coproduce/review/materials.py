@@ -7,15 +7,14 @@ sends is fixed at its ``proposed`` commit).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coproduce.review import record
+from coproduce.review.twin import find_stale_sections
 
 if TYPE_CHECKING:
-    from coproduce.models import Document
     from coproduce.store import GuidanceRepo
 
 MANIFEST = "materials.json"
@@ -61,30 +60,6 @@ def render_materials(*, repo: GuidanceRepo, cycle_id: str) -> dict[str, Path]:
     tmp.write_text(json.dumps(info, indent=2), encoding="utf-8")
     tmp.replace(manifest)
     return {k: folder / v for k, v in names.items()}
-
-
-def find_stale_sections(
-    *, repo: GuidanceRepo, slug: str, rev: str, parent: Document, twin: Document
-) -> list[str]:
-    """Return the twin sections whose parent section changed after the twin last did."""
-    from coproduce.document import map_twin, stale_sections
-    from coproduce.store.paths import document_relpath, twin_relpath
-
-    mapping = map_twin(parent, twin)
-    # Order commits, not clock times: two commits in one second must still be told apart.
-    commits = repo.backend.log(rev, paths=[document_relpath(slug), twin_relpath(slug)])
-    rank = {c.sha: dt.datetime.fromtimestamp(n, dt.UTC) for n, c in enumerate(reversed(commits))}
-    parent_changed = {}
-    for section in parent.section_ids():
-        history = repo.section_history(slug, section)
-        if history and history[0].commit in rank:
-            parent_changed[section] = rank[history[0].commit]
-    twin_commits = repo.backend.log(rev, paths=[twin_relpath(slug)])
-    twin_changed = {}
-    if twin_commits and twin_commits[0].sha in rank:
-        # The twin's history is taken per file: its last commit dates every twin section.
-        twin_changed = {s: rank[twin_commits[0].sha] for s in twin.section_ids()}
-    return stale_sections(mapping, parent_changed, twin_changed)
 
 
 def read_manifest(*, repo: GuidanceRepo, cycle_id: str) -> dict[str, Any] | None:

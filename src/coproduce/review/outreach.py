@@ -66,6 +66,14 @@ class RegisterOutreach:
         """Return the participants the message log shows as sent ``kind`` in this cycle."""
         return self.register.messaged(cycle_id, kind=kind)
 
+    def sent_kinds(self, cycle_id: str) -> dict[str, int]:
+        """Return how many participants the message log shows as sent each kind in the cycle."""
+        seen: dict[str, set[str]] = {}
+        for entry in self.register.list_messages(cycle=cycle_id):
+            if entry.status == "sent":
+                seen.setdefault(entry.kind, set()).add(entry.participant_id)
+        return {kind: len(ids) for kind, ids in seen.items()}
+
     def responded(self, cycle_id: str) -> set[str]:
         """Return the participants who have responded to the cycle."""
         return self.register.responders(cycle_id)

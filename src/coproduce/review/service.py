@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from coproduce.errors import StateError
 from coproduce.models import (
@@ -179,37 +179,6 @@ def record_decision(
             message=f"Record board decision on {cycle.id}: {decision.outcome}",
         )
         return cycle
-
-
-def status(
-    *,
-    repo: GuidanceRepo,
-    cycle_id: str,
-    outreach: Outreach | None = None,
-    now: dt.datetime | None = None,
-) -> dict[str, Any]:
-    """Return where a cycle stands, as plain JSON-ready data (message counts with ``outreach``)."""
-    now = record.as_utc(now or record.utcnow())
-    cycle = record.load_cycle(repo, cycle_id)
-    kinds = [INVITATION, *(reminder_kind(d) for d in cycle.reminder_days)]
-    counts = {k: len(outreach.sent_to(cycle.id, k)) for k in kinds} if outreach else {}
-    left = (cycle.closes - now).total_seconds() / 86400
-    return {
-        "id": cycle.id,
-        "slug": cycle.slug,
-        "state": cycle.state.value,
-        "base": cycle.base,
-        "proposed": cycle.proposed,
-        "opens": cycle.opens.isoformat() if cycle.opens else None,
-        "closes": cycle.closes.isoformat(),
-        "days_left": max(0, int(left)) if left > 0 else 0,
-        "audiences": cycle.audiences,
-        "questions": len(cycle.questions),
-        "invitations_sent": counts.get(INVITATION, 0),
-        "reminders_sent": cycle.reminders_sent,
-        "reminders_due": cycle.due_reminders(now),
-        "messages": counts,
-    }
 
 
 def list_cycles(*, repo: GuidanceRepo, slug: str | None = None) -> list[ReviewCycle]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from coproduce.errors import ConflictError, CoproduceError, InvalidInputError, NotFoundError
 from coproduce.models import Document, Person, SectionChange, Version
 from coproduce.store import paths, versions
-from coproduce.store.plumbing import GitBackend
+from coproduce.store.plumbing import GitBackend, LogEntry
 from coproduce.store.writer import commit_files
 
 if TYPE_CHECKING:
@@ -250,6 +250,13 @@ class GuidanceRepo:
     def commits_between(self, base: str | None, proposed: str, slug: str) -> list[Version]:
         """Return commits after ``base`` up to ``proposed`` changing the document, oldest first."""
         return versions.commits_between(self, base, proposed, slug)
+
+    def commits_touching(self, relpaths: Sequence[str], *, rev: str = "HEAD") -> list[LogEntry]:
+        """Return the commits up to ``rev`` that changed any of ``relpaths``, newest first."""
+        if not self.backend.has_head():
+            return []
+        checked = [paths.check_relpath(p) for p in relpaths]
+        return self.backend.log(self.resolve(rev), paths=checked)
 
     def section_history(self, slug: str, section: str) -> list[SectionChange]:
         """Return the commits that added, modified or removed one section, newest first."""

@@ -9,10 +9,8 @@ from markdown_it.token import Token
 
 from coproduce.document import parse_markdown, render_markdown
 from coproduce.models import Document, Table
-from tests.document.conftest import corpus_dir
 
-FOUND = corpus_dir()
-FILES = sorted((FOUND / "guidance_versions").glob("*/*.md")) if FOUND else []
+from .conftest import corpus_cases, guidance_versions
 
 
 def with_front_matter(path: Path) -> str:
@@ -59,7 +57,9 @@ def test_the_corpus_is_there_to_read(corpus: Path) -> None:
     assert len(list((corpus / "guidance_versions").glob("*/*.md"))) >= 30
 
 
-@pytest.mark.parametrize("path", FILES, ids=[f"{p.parent.name}/{p.stem[:3]}" for p in FILES])
+@pytest.mark.parametrize(
+    "path", corpus_cases(guidance_versions), ids=lambda p: f"{p.parent.name}/{p.stem[:3]}"
+)
 def test_corpus_versions_round_trip_stably_and_lose_no_words(path: Path) -> None:
     source = with_front_matter(path)
     document = parse_markdown(source, slug="corpus")
