@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email
 import io
@@ -344,3 +345,31 @@ def test_a_boundary_that_occurs_in_the_text_is_never_used(monkeypatch: pytest.Mo
     assert boundaries == [f"{'=' * 15}{9:019d}==", f"{'=' * 15}{8:019d}=="]
     text, _ = _parts(_wire(message))
     assert clash in text
+
+
+def test_practitioners_get_a_what_changed_link_and_young_people_do_not() -> None:
+    materials = dataclasses.replace(MATERIALS, has_changes=True)
+    adult = build_invitation(
+        record=_person("practitioners"),
+        audience=AUDIENCES["practitioners"],
+        materials=materials,
+        link="http://127.0.0.1:8080/r/T",
+    )
+    text, html = _parts(adult)
+    expected = f"{materials.portal_url}/c/{materials.cycle.id}/changes"
+    assert expected in text and f'href="{expected}"' in html
+    assert "since v1.0" in text
+    young = build_invitation(
+        record=_person("young-people"),
+        audience=AUDIENCES["young-people"],
+        materials=materials,
+        link="http://127.0.0.1:8080/r/T",
+    )
+    assert "/changes" not in _parts(young)[0]
+    unchanged = build_invitation(
+        record=_person("practitioners"),
+        audience=AUDIENCES["practitioners"],
+        materials=MATERIALS,
+        link="http://127.0.0.1:8080/r/T",
+    )
+    assert "/changes" not in _parts(unchanged)[0]

@@ -47,6 +47,7 @@ class Materials:
     youth_draft_html: str | None = None
     portal_url: str = DEFAULT_PORTAL_URL
     timezone: str = "Europe/London"
+    has_changes: bool = False
 
 
 @dataclass(frozen=True)
@@ -288,7 +289,21 @@ def _context(
         "deadline_short": f"{closes.day} {closes:%B}",
         "docx_attachment": next((n for n in names if n.endswith(".docx")), None),
         "html_attachment": next((n for n in names if n.endswith(".html")), None),
+        "changes_link": changes_link(materials) if not audience.youth else None,
+        "base_version": _version_of(cycle.base),
     }
+
+
+def changes_link(materials: Materials) -> str | None:
+    """Return the portal address of the cycle's "what changed" page, None when nothing did."""
+    if not materials.has_changes:
+        return None
+    return f"{materials.portal_url.rstrip('/')}/c/{materials.cycle.id}/changes"
+
+
+def _version_of(tag: str) -> str:
+    # "exploitation-protocol/v1.0" -> "v1.0"; any other base is shown as it is.
+    return tag.rsplit("/", 1)[-1]
 
 
 def _attachments(

@@ -73,3 +73,13 @@ def test_the_youth_twin_is_rendered_and_flagged_stale_when_its_parent_moved_on(
     assert manifest is not None
     assert manifest["stale_sections"] == ["when"]
     assert manifest["title"] == "Escalation policy"
+
+
+def test_a_changed_draft_gets_a_what_changed_page_from_the_redline(repo: GuidanceRepo) -> None:
+    edited = POLICY.replace("raise a concern", "raise a concern early")
+    repo.commit_files({"guidance/escalation-policy.md": edited}, author=LEAD, message="Sooner")
+    files = render_materials(repo=repo, cycle_id=start_cycle(repo))
+    page = files["changes-html"].read_text()
+    assert "<ins" in page and "early" in page
+    manifest = read_manifest(repo=repo, cycle_id=files["changes-html"].parent.name)
+    assert manifest is not None and manifest["files"]["changes-html"] == "changes.html"

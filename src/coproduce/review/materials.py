@@ -26,7 +26,11 @@ def materials_dir(repo: GuidanceRepo, cycle_id: str) -> Path:
 
 
 def render_materials(*, repo: GuidanceRepo, cycle_id: str) -> dict[str, Path]:
-    """Render (once) and return the cycle's materials by name: draft-docx, draft-html, youth."""
+    """Render (once) and return the cycle's materials by name.
+
+    draft-docx, draft-html, youth-html (when a twin exists) and changes-html (the redline from
+    the approved base, which the portal serves as the invitations' "what changed" link).
+    """
     folder = materials_dir(repo, cycle_id)
     manifest = folder / MANIFEST
     if manifest.is_file():
@@ -55,11 +59,26 @@ def render_materials(*, repo: GuidanceRepo, cycle_id: str) -> dict[str, Path]:
         info["stale_sections"] = find_stale_sections(
             repo=repo, slug=cycle.slug, rev=cycle.proposed, parent=document, twin=twin
         )
+    changes = _render_changes(repo, cycle.slug, cycle.base, cycle.proposed)
+    if changes is not None:
+        names["changes-html"] = "changes.html"
+        (folder / names["changes-html"]).write_text(changes, encoding="utf-8")
     info["files"] = names
     tmp = folder / (MANIFEST + ".tmp")
     tmp.write_text(json.dumps(info, indent=2), encoding="utf-8")
     tmp.replace(manifest)
     return {k: folder / v for k, v in names.items()}
+
+
+def _render_changes(repo: GuidanceRepo, slug: str, base: str, proposed: str) -> str | None:
+    """Return the HTML redline from the approved base to the draft, None when nothing changed."""
+    from coproduce.errors import InvalidInputError
+    from coproduce.redline import redline
+
+    try:
+        return redline(repo, slug, base=base, proposed=proposed).html()
+    except InvalidInputError:  # identical versions: there is nothing to show
+        return None
 
 
 def read_manifest(*, repo: GuidanceRepo, cycle_id: str) -> dict[str, Any] | None:

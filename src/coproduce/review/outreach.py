@@ -130,6 +130,7 @@ class RegisterOutreach:
             youth_draft_html=text("youth-html"),
             portal_url=self.portal_url,
             timezone=self.timezone,
+            has_changes="changes-html" in files,
         )
 
 
