@@ -70,19 +70,12 @@ class Redline:
                 within = target.text
             if not within.strip():
                 raise InvalidInputError(f"block {block} has no text to anchor a comment on")
+        first = last = None
         if quote is None and within is None:
             if parent is None:
                 raise InvalidInputError("say where the comment goes: a quote or a block index")
-            return add_comment(
-                self.document,
-                text=text,
-                author=author,
-                initials=initials,
-                date=date,
-                parent=parent,
-                resolved=resolved,
-            )
-        first, last = find_passage(self.document, quote=quote or within or "", within=within)
+        else:
+            first, last = find_passage(self.document, quote=quote or within or "", within=within)
         return add_comment(
             self.document,
             start_run_or_element=first,
