@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -50,7 +51,8 @@ def demo(
         console.print(f"  {name:34} {path}")
     console.print(f"  {'guidance repository (git)':34} {run.repo}")
     if run.cycle:
-        console.print(f"\nTry: cd {run.repo} && coproduce review status {run.cycle}")
+        command = Path(sys.argv[0]).resolve() if "/" in sys.argv[0] else "coproduce"
+        console.print(f"\nTry: cd {run.repo} && {command} review status {run.cycle}")
 
 
 def register(app: typer.Typer) -> None:
