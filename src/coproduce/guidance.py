@@ -79,6 +79,13 @@ def load_source(source: Path, *, slug: str) -> tuple[Document, list[str]]:
     """Read a .docx or .md file into a Document, with the warnings the import raised."""
     if not source.is_file():
         raise NotFoundError(f"no such file: {source}")
+    try:
+        return _read_source(source, slug=slug)
+    except InvalidInputError as e:  # say which file: the readers only see its content
+        raise InvalidInputError(f"{source.name}: {e}", problems=e.problems) from e
+
+
+def _read_source(source: Path, *, slug: str) -> tuple[Document, list[str]]:
     suffix = source.suffix.lower()
     if suffix == ".md":
         from coproduce.document import parse_markdown_with_warnings
@@ -90,7 +97,7 @@ def load_source(source: Path, *, slug: str) -> tuple[Document, list[str]]:
         result = read_docx(source, slug=slug)
         return result.document, list(result.warnings)
     raise InvalidInputError(
-        f"cannot import {source.name}: expected a Word .docx or Markdown .md file"
+        "cannot import this kind of file: expected a Word .docx or Markdown .md"
     )
 
 
