@@ -182,3 +182,21 @@ def test_the_repository_is_found_from_the_environment_or_option(
     nowhere = cli("list", cwd=elsewhere)
     assert nowhere.code != 0
     assert "not a coproduce repository" in nowhere.err
+
+
+def test_malformed_front_matter_names_the_file_and_every_problem(
+    cli, sample_repo: Path, tmp_path: Path, git_state
+) -> None:
+    before = git_state(sample_repo)
+    bad = tmp_path / "draft.md"
+    bad.write_text("---\ntitle: ''\nversion: one\nstatus: lost\n---\n\n# Draft\n")
+    result = cli("import", str(bad), "--slug", "draft", cwd=sample_repo)
+    assert result.code == 2
+    lines = result.err.strip().splitlines()
+    assert lines[0] == "error: draft.md: document is not valid (3 problems)"
+    assert sorted(line.split(":")[0].strip(" -") for line in lines[1:]) == [
+        "status",
+        "title",
+        "version",
+    ]
+    assert git_state(sample_repo) == before
