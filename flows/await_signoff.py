@@ -40,6 +40,7 @@ async def await_signoff(
     cycle_id: str, repo: str | None = None, timeout_days: int = 120
 ) -> dict[str, str]:
     """Wait for the decision on ``cycle_id`` and record it; return the cycle's new state."""
+    tasks.check_worker(repo)
     state = tasks.cycle_state(repo, cycle_id)
     if state in DECIDED:
         return {"cycle": cycle_id, "state": state}

@@ -18,6 +18,7 @@ async def close_review(
     cycle_id: str, repo: str | None = None, author: str | None = None
 ) -> dict[str, str]:
     """Close ``cycle_id``; return the state it is in afterwards."""
+    tasks.check_worker(repo)
     return {"cycle": cycle_id, "state": tasks.close_cycle(repo, cycle_id, author)}
 
 

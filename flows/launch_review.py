@@ -19,6 +19,7 @@ async def launch_review(
     cycle_id: str, repo: str | None = None, author: str | None = None
 ) -> dict[str, object]:
     """Open ``cycle_id`` and invite every participant not yet invited (safe to re-run)."""
+    tasks.check_worker(repo)
     state = tasks.open_cycle(repo, cycle_id, author)
     materials = tasks.render_materials(repo, cycle_id)
     stale = tasks.stale_twin_sections(repo, cycle_id)

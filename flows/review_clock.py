@@ -17,6 +17,7 @@ from coproduce import tasks
 @flow(name="review-clock", persist_result=True)
 async def review_clock(repo: str | None = None) -> dict[str, list[str]]:
     """Sweep every open cycle once; return the ids closed and reminded."""
+    tasks.check_worker(repo)
     due = tasks.plan_sweep(repo)
     for cycle_id in due["close"]:
         tasks.close_cycle(repo, cycle_id)

@@ -18,6 +18,7 @@ async def send_reminders(
     cycle_id: str, repo: str | None = None, manual: bool = False
 ) -> dict[str, object]:
     """Send the due reminder round to everyone invited and record it (safe to re-run)."""
+    tasks.check_worker(repo)
     plan = tasks.plan_reminders(repo, cycle_id, manual)
     materials = tasks.render_materials(repo, cycle_id) if plan.batches else {}
     sent = sum(tasks.send_batch(repo, batch, materials) for batch in plan.batches)

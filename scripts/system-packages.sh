@@ -6,6 +6,8 @@ command -v pandoc >/dev/null 2>&1 || need+=(pandoc)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 python3 -c "import uno" >/dev/null 2>&1 || [ -e /usr/lib/python3/dist-packages/uno.py ] || need+=(python3-uno)
 command -v git >/dev/null 2>&1 || need+=(git)
+# A real PostgreSQL server for the register tests (started on loopback by the test fixtures).
+ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

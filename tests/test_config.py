@@ -46,6 +46,7 @@ def test_the_file_init_writes_is_valid_toml_and_changes_no_default(tmp_path):
         "mail",
         "review",
         "storage",
+        "repository",
     }
     assert load_settings(tmp_path, {}) == load_settings(
         None, {"COPRODUCE_STATE": str(tmp_path / ".coproduce")}
@@ -223,7 +224,9 @@ def test_the_reference_documents_every_setting_and_the_default_file_shows_each_k
     assert all(descriptions)
     text = default_config_text()
     for key, env, _, _ in reference:
-        if key != "audiences":
+        if key == "portal.secret_key":  # a secret: environment only, never in the file
+            assert f"# {key.split('.')[1]} = " not in text and "COPRODUCE_SECRET_KEY" in text
+        elif key != "audiences":
             assert f"# {key.split('.')[1]} = " in text
             assert env is not None and env.startswith("COPRODUCE_")
     assert ("portal.url", "COPRODUCE_PORTAL_URL", "http://127.0.0.1:8080") in [

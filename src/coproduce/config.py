@@ -18,7 +18,16 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from coproduce.errors import InvalidInputError
 from coproduce.models import BUILT_IN_AUDIENCES, Audience, Person
@@ -74,9 +83,21 @@ class Settings(BaseModel):
         description="SQLAlchemy URL of the personal-data register; default SQLite in the state"
         " folder.",
     )
+    remote: str | None = Field(
+        default=None,
+        description="Name of the git remote (e.g. origin) every command and worker fetches"
+        " from before it reads the record and pushes to after it writes; unset: no remote.",
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Key personal links are derived from; the same on every worker and portal"
+        " process. Environment only (never in coproduce.toml, which is in git); unset: a key"
+        " file made once in the state folder.",
+    )
     audiences: list[Audience] = Field(
         default_factory=list, description="Audiences of your own, added to the built-in ones."
     )
+    _database_explicit: bool = PrivateAttr(default=False)
 
     @field_validator("portal_url")
     @classmethod
@@ -128,8 +149,23 @@ class Settings(BaseModel):
             seen.add(audience.id)
         return value
 
+    @field_validator("remote")
+    @classmethod
+    def _check_remote(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", value):
+            raise ValueError(f"not a git remote name (e.g. origin): {value!r}")
+        return value or None
+
+    @field_validator("secret_key")
+    @classmethod
+    def _check_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("too short: use at least 32 random characters")
+        return value
+
     @model_validator(mode="after")
     def _default_database(self) -> Settings:
+        self._database_explicit = self.database_url is not None
         if self.database_url is None:
             self.database_url = f"sqlite:///{self.state_dir / 'register.sqlite3'}"
         return self
@@ -140,6 +176,16 @@ class Settings(BaseModel):
         if not self.author_name:
             return None
         return Person(name=self.author_name, email=self.author_email or "")
+
+    @property
+    def database_explicit(self) -> bool:
+        """Return whether the register's URL was configured (not the implicit SQLite file)."""
+        return self._database_explicit
+
+    @property
+    def shared_register(self) -> bool:
+        """Return whether the register is a database server (shared by many processes)."""
+        return not str(self.database_url).startswith("sqlite")
 
     def all_audiences(self) -> list[Audience]:
         """Return the built-in audiences followed by the custom ones."""
@@ -163,6 +209,7 @@ _KEYS: tuple[_Key, ...] = (
     _Key("author", "name", "author_name", "COPRODUCE_AUTHOR", '"Sam Lead"'),
     _Key("author", "email", "author_email", "COPRODUCE_AUTHOR", '"sam.lead@example.org"'),
     _Key("portal", "url", "portal_url", "COPRODUCE_PORTAL_URL", ""),
+    _Key("portal", "secret_key", "secret_key", "COPRODUCE_SECRET_KEY", ""),
     _Key("mail", "smtp_url", "smtp_url", "COPRODUCE_SMTP_URL", '"smtp://relay.example.org:587"'),
     _Key("mail", "from", "mail_from", "COPRODUCE_MAIL_FROM", ""),
     _Key("mail", "rate_per_minute", "mail_rate_per_minute", "COPRODUCE_MAIL_RATE_PER_MINUTE", ""),
@@ -171,7 +218,10 @@ _KEYS: tuple[_Key, ...] = (
     _Key("storage", "state_dir", "state_dir", "COPRODUCE_STATE", ""),
     _Key("storage", "database_url", "database_url", "COPRODUCE_DATABASE_URL",
          '"postgresql+psycopg://coproduce@db.example.org/coproduce"'),
+    _Key("repository", "remote", "remote", "COPRODUCE_REMOTE", '"origin"'),
 )  # fmt: skip
+_ENV_ONLY = frozenset({"secret_key"})
+REPO_ENV = "COPRODUCE_REPO"
 _LIST_FIELDS = frozenset({"reminder_days"})
 AUTHOR_ENV = "COPRODUCE_AUTHOR"
 
@@ -200,7 +250,8 @@ def default_config_text() -> str:
         lines += textwrap.wrap(
             _description(k.field) + env, width=99, initial_indent="# ", subsequent_indent="# "
         )
-        lines.append(f"# {k.key} = {k.example or _toml_default(k.field)}")
+        if k.field not in _ENV_ONLY:
+            lines.append(f"# {k.key} = {k.example or _toml_default(k.field)}")
     lines += [
         "",
         f"# {_description('audiences')} One [[audiences]] table each:",
@@ -213,6 +264,12 @@ def default_config_text() -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def repo_from_environment(env: Mapping[str, str] = os.environ) -> Path | None:
+    """Return the guidance repository COPRODUCE_REPO names, if set and not empty."""
+    value = env.get(REPO_ENV, "").strip()
+    return Path(value).expanduser() if value else None
 
 
 def load_settings(repo_root: Path | None, env: Mapping[str, str] = os.environ) -> Settings:
@@ -272,6 +329,12 @@ def _read_file(
             if spec is None:
                 known = ", ".join(by_section[section])
                 problems.append(f"{CONFIG_FILE} [{section}]: unknown key {key!r} (known: {known})")
+                continue
+            if spec.field in _ENV_ONLY:
+                problems.append(
+                    f"{CONFIG_FILE} [{section}] {key}: a secret must not be in this file (it is"
+                    f" committed to git); set {spec.env} in the environment instead"
+                )
                 continue
             values[spec.field] = value
             sources[spec.field] = f"{CONFIG_FILE} [{section}] {key}"

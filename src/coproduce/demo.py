@@ -20,6 +20,7 @@ from coproduce.resources import sample_guidance_dir
 
 if TYPE_CHECKING:
     from coproduce.store import GuidanceRepo
+    from coproduce.workspace import Workspace
 
 SLUG = "exploitation-protocol"
 MARKER = ".coproduce-demo"
@@ -99,11 +100,16 @@ def _create(run: DemoRun) -> str:
 
 
 def _repo(run: DemoRun) -> GuidanceRepo:
-    from coproduce.store import GuidanceRepo
+
+    return _workspace(run).repo
+
+
+def _workspace(run: DemoRun) -> Workspace:
+    from coproduce.workspace import open_workspace
 
     if run.repo is None:
         raise RuntimeError("the repository step has not run")
-    return GuidanceRepo.open(run.repo)
+    return open_workspace(repo=run.repo)
 
 
 def _render_v1(run: DemoRun) -> str:
@@ -166,18 +172,12 @@ def _redline(run: DemoRun) -> str:
 
 def _participants(run: DemoRun) -> str:
     from coproduce.participants import import_participants
-    from coproduce.store.register import Register
 
-    repo = _repo(run)
-    register = Register.for_state_dir(Path(repo.state_dir))
-    try:
-        report = import_participants(
-            register,
-            sample_guidance_dir() / "demo" / "people.csv",
-            audiences={"practitioners", "partners", "young-people"},
-        )
-    finally:
-        register.close()
+    report = import_participants(
+        _workspace(run).register,
+        sample_guidance_dir() / "demo" / "people.csv",
+        audiences={"practitioners", "partners", "young-people"},
+    )
     run.figures["participants"] = len(report.added)
     return f"{len(report.added)} people (names and emails stay in .coproduce/, git sees ids only)"
 
@@ -218,32 +218,29 @@ def _portal_comments() -> list[dict[str, Any]]:
 
 def _record_comments(run: DemoRun, comments: list[dict[str, Any]]) -> list[Any]:
     from coproduce.review.feedback import Submission, record_feedback
-    from coproduce.store.register import Register, email_key
+    from coproduce.store.register import email_key
 
-    repo = _repo(run)
+    workspace = _workspace(run)
+    repo, register = workspace.repo, workspace.register
     if run.cycle is None:
         raise RuntimeError("the launch step has not run")
-    register = Register.for_state_dir(Path(repo.state_dir))
-    try:
-        ids = register.emails_in_use(c["email"] for c in comments)
-        return [
-            record_feedback(
-                repo=repo,
-                register=register,
-                cycle_id=run.cycle,
-                submission=Submission(
-                    participant=ids[email_key(c["email"])],
-                    channel="portal",
-                    text=c["comment"],
-                    section=c.get("section"),
-                    quote=c.get("quote", ""),
-                    suggestion=c.get("suggestion"),
-                ),
-            )
-            for c in comments
-        ]
-    finally:
-        register.close()
+    ids = register.emails_in_use(c["email"] for c in comments)
+    return [
+        record_feedback(
+            repo=repo,
+            register=register,
+            cycle_id=run.cycle,
+            submission=Submission(
+                participant=ids[email_key(c["email"])],
+                channel="portal",
+                text=c["comment"],
+                section=c.get("section"),
+                quote=c.get("quote", ""),
+                suggestion=c.get("suggestion"),
+            ),
+        )
+        for c in comments
+    ]
 
 
 def _comments(run: DemoRun) -> str:

@@ -34,6 +34,48 @@ def batch_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
     return f"send-{batch.key}"
 
 
+def check_worker(repo: str | None) -> str:
+    """Fail the run at once, with one clear line, when this worker cannot do the work safely.
+
+    On a shared Prefect server the register must be the shared database (not a SQLite file
+    only this machine sees) and the guidance checkout is found now, on the worker, from the
+    ``repo`` parameter or COPRODUCE_REPO — not fixed when the flow was deployed.
+    """
+    from coproduce.workspace import open_workspace
+
+    try:
+        workspace = open_workspace(repo=repo)
+        workspace.check_worker(shared_server=_shared_server(workspace.state_dir))
+    except CoproduceError as e:
+        get_run_logger().error(f"cannot run here: {e}")
+        raise
+    return str(workspace.repo.root)
+
+
+def _shared_server(state_dir: Path) -> bool:
+    from prefect.settings import get_current_settings
+
+    from coproduce import runtime
+
+    url = get_current_settings().api.url
+    if not url:
+        return False
+    embedded = runtime.read_server(state_dir)
+    return embedded is None or embedded.api_url != url.rstrip("/")
+
+
+@task(name="record-feedback", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
+def record_feedback(repo: str | None, cycle_id: str | None = None) -> dict[str, list[str]]:
+    """Write journalled feedback not yet in git, in batches; return the ids by cycle."""
+    from coproduce.review.recording import record_pending
+
+    ctx = open_context(repo=repo)
+    done = record_pending(repo=ctx.repo, register=ctx.outreach.register, cycle_id=cycle_id)
+    if done.count:
+        get_run_logger().info(f"recorded {done.count} feedback item(s) in git")
+    return done.items
+
+
 @task(name="open-cycle", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
 def open_cycle(repo: str | None, cycle_id: str, author: str | None = None) -> str:
     """Open a draft cycle (a no-op when it is already open); return its state."""
@@ -185,8 +227,16 @@ def record_decision(repo: str | None, decision: SignoffDecision, author: str | N
 
 # Running and serving the flows in flows/ (loaded by path: nothing imports flows/). ---------
 
-FLOWS = ("launch_review", "send_reminders", "close_review", "review_clock", "await_signoff")
+FLOWS = (
+    "launch_review",
+    "send_reminders",
+    "close_review",
+    "review_clock",
+    "await_signoff",
+    "record_feedback",
+)
 CLOCK_CRON = "0 * * * *"
+RECORD_INTERVAL_S = 60
 
 
 def flows_dir() -> Path:
@@ -221,12 +271,16 @@ def build_deployments(
     *, repo: str, cron: str = CLOCK_CRON, timezone: str = "Europe/London"
 ) -> list[Any]:
     """Return a deployment per flow for ``repo``; the review clock runs on ``cron``."""
-    from prefect.client.schemas.schedules import CronSchedule
+    from prefect.client.schemas.schedules import CronSchedule, IntervalSchedule
     from prefect.deployments.runner import RunnerDeployment
 
     deployments = []
     for name in FLOWS:
-        schedule = [CronSchedule(cron=cron, timezone=timezone)] if name == "review_clock" else None
+        schedule: list[Any] | None = None
+        if name == "review_clock":
+            schedule = [CronSchedule(cron=cron, timezone=timezone)]
+        elif name == "record_feedback":
+            schedule = [IntervalSchedule(interval=dt.timedelta(seconds=RECORD_INTERVAL_S))]
         deployments.append(
             RunnerDeployment.from_entrypoint(
                 entrypoint(name),
@@ -288,14 +342,14 @@ def script_api(repo: str | None = None) -> Iterator[str]:
     )
 
     from coproduce import runtime
-    from coproduce.store import GuidanceRepo
+    from coproduce.workspace import open_workspace
 
     configured = get_current_settings().api.url
     if configured:
         yield configured
         return
-    guidance = GuidanceRepo.find(explicit=Path(repo) if repo else None)
-    handle = runtime.ensure_server(state_dir=Path(guidance.state_dir))
+    workspace = open_workspace(repo=repo, sync=False)
+    handle = runtime.ensure_server(state_dir=workspace.state_dir)
     runtime.activate(handle)
     updates: dict[Any, Any] = {PREFECT_API_URL: handle.api_url}
     if handle.home is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import time
 from email import policy
@@ -213,10 +214,13 @@ def test_without_smtp_messages_go_to_the_outbox_one_file_each(register, tmp_path
     assert files[0].name.startswith("invite.c1.P-")
 
 
-def test_the_smtp_url_can_come_from_the_environment(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("COPRODUCE_SMTP_URL", "smtp://relay.example.org:2525")
-    mailer = open_mailer(smtp_url=None, state_dir=tmp_path, mail_from=FROM)
+def test_the_smtp_url_comes_from_settings_which_read_the_environment(tmp_path: Path) -> None:
+    from coproduce.config import load_settings
+
+    settings = load_settings(None, {"COPRODUCE_SMTP_URL": "smtp://relay.example.org:2525"})
+    mailer = open_mailer(smtp_url=settings.smtp_url, state_dir=tmp_path, mail_from=FROM)
     assert isinstance(mailer, SmtpMailer) and mailer.port == 2525
+    assert isinstance(open_mailer(smtp_url=None, state_dir=tmp_path, mail_from=FROM), OutboxMailer)
 
 
 class Crash(BaseException):
@@ -260,10 +264,10 @@ def test_a_crash_mid_batch_leaves_only_the_message_in_flight_unmarked(
     ids = [o.message_id for o in batch]
     crashing = CrashingOutbox(tmp_path / "outbox", crash_after=3)
     with pytest.raises(Crash):
-        send_batch(register, batch, crashing)
+        send_batch(register, batch, crashing, owner=_dead_owner())
     status = {m.message_id: m.status for m in register.list_messages(cycle="c1")}
-    assert [status[i] for i in ids] == ["sent", "sent", "queued", "queued", "queued"]
-    rerun = CrashingOutbox(tmp_path / "outbox")
+    assert [status[i] for i in ids] == ["sent", "sent", "sending", "sending", "sending"]
+    rerun = CrashingOutbox(tmp_path / "outbox")  # a new run: the crashed one's process is gone
     report = send_batch(register, batch, rerun)
     assert report.skipped == ids[:2] and report.sent == ids[2:]
     assert rerun.handed_over == ids[2:]  # the one in flight again, under the same Message-ID
@@ -276,3 +280,34 @@ def test_a_message_listed_twice_in_one_batch_is_sent_once(register, tmp_path: Pa
     report = send_batch(register, [item, item], mailer)
     assert report.sent == [item.message_id] and report.skipped == [item.message_id]
     assert mailer.handed_over == [item.message_id]
+
+
+def _dead_owner() -> str:
+    """Return a claim owner naming this machine and a process that has ended."""
+    import socket
+    import subprocess
+
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return f"{socket.gethostname()}/{child.pid}/crashed"
+
+
+def test_a_run_sends_nothing_another_live_run_has_claimed(register, tmp_path: Path) -> None:
+    batch = _outgoing(_people(register, 3))
+    ids = [o.message_id for o in batch]
+    register.queue_messages(o.log_entry() for o in batch)
+    assert register.claim_messages(ids[:2], owner="other-host/1/run", lease=dt.timedelta(hours=1))
+    mailer = CrashingOutbox(tmp_path / "outbox")
+    report = send_batch(register, batch, mailer)
+    assert mailer.handed_over == ids[2:] and report.skipped == ids[:2]
+
+
+def test_an_expired_claim_is_taken_back_and_a_sent_message_never_is(register, tmp_path) -> None:
+    batch = _outgoing(_people(register, 2))
+    ids = [o.message_id for o in batch]
+    register.queue_messages(o.log_entry() for o in batch)
+    register.claim_messages(ids, owner="other-host/1/run", lease=dt.timedelta(seconds=-1))
+    register.mark_sent(ids[0])
+    mailer = CrashingOutbox(tmp_path / "outbox")
+    report = send_batch(register, batch, mailer)
+    assert mailer.handed_over == [ids[1]] and report.skipped == [ids[0]]

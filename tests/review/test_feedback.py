@@ -131,7 +131,7 @@ def test_a_cycle_not_yet_launched_takes_no_feedback(ctx: ReviewContext) -> None:
     with pytest.raises(StateError, match="takes no feedback"):
         record_feedback(
             repo=ctx.repo,
-            register=None,
+            register=ctx.outreach.register,
             cycle_id=draft,
             submission=Submission(participant="anonymous", channel="portal", text="Hello"),
             now=NOW,

@@ -187,11 +187,11 @@ def _pragma(register: Register, name: str) -> object:
         return conn.exec_driver_sql(f"PRAGMA {name}").scalar()
 
 
-def test_a_sqlite_file_register_runs_in_wal_mode_with_normal_sync_and_a_busy_timeout(
+def test_a_sqlite_file_register_runs_in_wal_mode_with_full_sync_and_a_busy_timeout(
     register: Register,
 ) -> None:
     assert _pragma(register, "journal_mode") == "wal"
-    assert _pragma(register, "synchronous") == 1  # NORMAL
+    assert _pragma(register, "synchronous") == 2  # FULL: acknowledged means durable
     assert _pragma(register, "busy_timeout") == 30_000
     assert _pragma(register, "foreign_keys") == 1
 

@@ -77,17 +77,19 @@ def test_open_names_the_folder_and_how_to_fix_it_when_it_is_not_a_repository(tmp
     assert str(caught.value) == f"not a coproduce repository: {tmp_path} (run coproduce init)"
 
 
-def test_find_prefers_explicit_then_environment_then_walks_up_from_cwd(tmp_path, lead, monkeypatch):
+def test_the_workspace_prefers_explicit_then_environment_then_walks_up_from_cwd(tmp_path, lead):
+    from coproduce.workspace import open_workspace
+
     first = GuidanceRepo.init(tmp_path / "first", author=lead)
     second = GuidanceRepo.init(tmp_path / "second", author=lead)
     nested = second.root / "guidance" / "deep"
     nested.mkdir(parents=True)
+    env = {"COPRODUCE_REPO": str(first.root)}
 
+    assert open_workspace(cwd=nested, env={}).repo.root == second.root
     assert GuidanceRepo.find(cwd=nested).root == second.root
-    monkeypatch.setenv("COPRODUCE_REPO", str(first.root))
-    assert GuidanceRepo.find(cwd=nested).root == first.root
-    assert GuidanceRepo.find(explicit=second.root, cwd=nested).root == second.root
-    monkeypatch.delenv("COPRODUCE_REPO")
+    assert open_workspace(cwd=nested, env=env).repo.root == first.root
+    assert open_workspace(repo=second.root, cwd=nested, env=env).repo.root == second.root
     with pytest.raises(NotFoundError, match="run coproduce init"):
         GuidanceRepo.find(cwd=tmp_path)
 

@@ -1,12 +1,15 @@
 """Email delivery: SMTP from one URL, or an outbox folder of .eml files; each message sent once.
 
-Every message carries a fixed Message-ID that is recorded in the register as *queued* before it
-is handed to the mailer, so a rerun skips what was sent and a resend after a crash carries the
-same id (mail clients and relays treat it as the same message).
+Every message carries a fixed Message-ID that is queued in the register, then claimed by the
+one run that will send it, and marked sent once the relay took it. Two runs side by side split
+the work between them; a rerun skips what was sent. A process killed after the relay accepted
+a message and before it was marked sent leaves it to be resent once, when its claim is taken
+back, under the same Message-ID (mail clients and relays treat it as the same message).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import smtplib
@@ -24,8 +27,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from coproduce.errors import DeliveryError, InvalidInputError
 from coproduce.store.register import NewMessage, Register
+from coproduce.store.register.messages import new_owner
 
-SMTP_ENV = "COPRODUCE_SMTP_URL"
+LEASE = dt.timedelta(minutes=15)
+"""How long a run's claim on a message lasts before another run may take it back."""
 OUTBOX_DIR = "outbox"
 Security = Literal["none", "tls", "starttls"]
 
@@ -264,7 +269,7 @@ def open_mailer(
     *, smtp_url: str | None, state_dir: Path, mail_from: str, rate_per_minute: int = 60
 ) -> Mailer:
     """Return an SMTP mailer when a URL is configured, else the outbox of ``state_dir``."""
-    url = smtp_url or os.environ.get(SMTP_ENV, "").strip()
+    url = (smtp_url or "").strip()
     if url:
         return SmtpMailer.from_url(url, mail_from=mail_from, rate_per_minute=rate_per_minute)
     return OutboxMailer(outbox_dir(state_dir))
@@ -298,21 +303,28 @@ def send_batch(
     retries: int = 3,
     backoff: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
+    owner: str | None = None,
+    lease: dt.timedelta = LEASE,
 ) -> BatchReport:
-    """Send each message once: log the batch as queued first, skip ids already sent, retry 4xx.
+    """Send each message once: queue the batch, claim it, send only what this run claimed.
 
-    The whole batch is queued in one transaction before anything is handed over; each message
-    is then marked sent (or failed) on its own, so a crash leaves at most the one in flight
-    unmarked, and a rerun resends that one under the same Message-ID.
+    The whole batch is queued in one transaction, then claimed (messages sent already, or
+    claimed by another run, are skipped); each claimed message is marked sent (or failed) on
+    its own, so a crash leaves at most the one in flight unmarked.
     """
     report = BatchReport()
     pending = list(messages)
     try:
         status = register.queue_messages(item.log_entry() for item in pending)
+        mine = register.claim_messages(
+            (i.message_id for i in pending if status.get(i.message_id) != "sent"),
+            owner=owner or new_owner(),
+            lease=lease,
+        )
         handled: set[str] = set()
         for index, item in enumerate(pending):
             mid = item.message_id
-            if status[mid] == "sent" or mid in handled:
+            if mid not in mine or mid in handled:
                 report.skipped.append(mid)
                 continue
             handled.add(mid)
@@ -324,8 +336,11 @@ def send_batch(
                 continue
             report.failed[mid] = str(outcome)
             if isinstance(outcome, TemporaryDeliveryError) and outcome.connection:
-                # The server is gone: leave the rest queued for the next run, untried.
-                report.deferred = [p.message_id for p in pending[index + 1 :]]
+                # The server is gone: hand the rest back, untried, for the next run.
+                report.deferred = [
+                    p.message_id for p in pending[index + 1 :] if p.message_id in mine
+                ]
+                register.release_messages(report.deferred)
                 break
     finally:
         mailer.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 import typer
 
-from coproduce.cli import demo, documents, participants, redline, review
+from coproduce.cli import db, demo, documents, participants, redline, review
 from coproduce.cli.common import OPTIONS, REPO_HELP, set_options
 from coproduce.errors import CoproduceError
 
@@ -29,14 +29,14 @@ app = typer.Typer(
 
 @app.callback()
 def _global(
-    repo: Path | None = typer.Option(None, "--repo", help=REPO_HELP, envvar="COPRODUCE_REPO"),
+    repo: Path | None = typer.Option(None, "--repo", help=REPO_HELP),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show error details."),
 ) -> None:
     """Co-produced guidance review: versioned documents, review cycles, sign-off packs."""
     set_options(repo=repo, verbose=verbose)
 
 
-for module in (documents, redline, participants, review, demo):
+for module in (documents, redline, participants, review, demo, db):
     module.register(app)
 
 

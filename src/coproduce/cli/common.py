@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ if TYPE_CHECKING:
     from coproduce.config import Settings
     from coproduce.models import Person
     from coproduce.store import GuidanceRepo
+    from coproduce.workspace import Workspace
 
 
 @dataclass
@@ -34,18 +34,26 @@ def set_options(*, repo: Path | None, verbose: bool) -> None:
     OPTIONS.verbose = verbose
 
 
-def open_repo() -> GuidanceRepo:
-    """Return the guidance repository from --repo, COPRODUCE_REPO or the current directory."""
-    from coproduce.store import GuidanceRepo
+def open_workspace() -> Workspace:
+    """Return the workspace of --repo, COPRODUCE_REPO or the current directory.
 
-    return GuidanceRepo.find(explicit=OPTIONS.repo, cwd=Path.cwd())
+    Settings are validated here, for every command: an invalid coproduce.toml stops them all.
+    """
+    from coproduce.workspace import open_workspace as open_
+
+    return open_(repo=OPTIONS.repo, cwd=Path.cwd())
+
+
+def open_repo() -> GuidanceRepo:
+    """Return the guidance repository of the workspace (settings checked, remote fetched)."""
+    return open_workspace().repo
 
 
 def load_repo_settings(repo: GuidanceRepo) -> Settings:
-    """Return the validated settings of ``repo`` (coproduce.toml + environment)."""
-    from coproduce.config import load_settings
+    """Return the validated settings of ``repo`` (read once, with its workspace)."""
+    from coproduce.workspace import open_workspace as open_
 
-    return load_settings(repo.root, os.environ)
+    return open_(repo=repo.root, sync=False).settings
 
 
 def acting_person(repo: GuidanceRepo, author: str | None) -> Person:

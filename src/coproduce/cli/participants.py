@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from coproduce.cli.common import JSON_HELP, info, load_repo_settings, open_repo, print_json, warn
+from coproduce.cli.common import JSON_HELP, info, open_workspace, print_json, warn
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -33,11 +33,8 @@ def register(parent: typer.Typer) -> None:
 
 @contextmanager
 def _opened() -> Iterator[tuple[Settings, Register]]:
-    from coproduce.store.register import Register
-
-    settings = load_repo_settings(open_repo())
-    with Register(settings.database_url or "") as reg:
-        yield settings, reg
+    workspace = open_workspace()
+    yield workspace.settings, workspace.register
 
 
 @app.command("import")

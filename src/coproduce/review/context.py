@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +13,7 @@ from coproduce.review.outreach import RegisterOutreach
 if TYPE_CHECKING:
     from coproduce.config import Settings
     from coproduce.store import GuidanceRepo
+    from coproduce.workspace import Workspace
 
 SYSTEM_AUTHOR = Person(name="coproduce", email="coproduce@localhost")
 
@@ -26,6 +26,7 @@ class ReviewContext:
     settings: Settings
     author: Person
     outreach: RegisterOutreach
+    workspace: Workspace
 
     @property
     def audiences(self) -> list[str]:
@@ -33,41 +34,37 @@ class ReviewContext:
         return [a.id for a in (*BUILT_IN_AUDIENCES, *self.settings.audiences)]
 
     def close(self) -> None:
-        """Release the register's connections."""
-        self.outreach.register.close()
+        """Do nothing: the workspace keeps its register open for the process's next step."""
 
 
 def open_context(*, repo: str | Path | None = None, author: str | None = None) -> ReviewContext:
-    """Open the repository (``repo``, COPRODUCE_REPO or the working directory) for review work."""
-    from coproduce.channels.email import open_mailer
-    from coproduce.config import load_settings
-    from coproduce.store import GuidanceRepo, resolve_author
-    from coproduce.store.register import Register
+    """Open the workspace (``repo``, COPRODUCE_REPO or the working directory) for review work."""
+    from coproduce.store import resolve_author
+    from coproduce.workspace import open_workspace
 
-    explicit = Path(repo) if repo else None
-    guidance = GuidanceRepo.find(explicit=explicit, cwd=Path.cwd())
-    settings = load_settings(guidance.root, os.environ)
+    workspace = open_workspace(repo=Path(repo) if repo else None)
+    settings = workspace.settings
     if author:
-        person = resolve_author(author, settings, repo=guidance)  # a bad --author is an error
+        person = resolve_author(author, settings, repo=workspace.repo)  # a bad --author errs
     else:
         try:
-            person = resolve_author(None, settings, repo=guidance)
+            person = resolve_author(None, settings, repo=workspace.repo)
         except CoproduceError:  # a scheduled run has no person: it acts as coproduce
             person = SYSTEM_AUTHOR
-    state_dir = Path(guidance.state_dir)
     outreach = RegisterOutreach(
-        register=Register.for_state_dir(state_dir),
-        open_mailer=lambda: open_mailer(
-            smtp_url=settings.smtp_url,
-            state_dir=state_dir,
-            mail_from=settings.mail_from,
-            rate_per_minute=settings.mail_rate_per_minute,
-        ),
+        register=workspace.register,
+        open_mailer=workspace.open_mailer,
         audiences=[*BUILT_IN_AUDIENCES, *settings.audiences],
         mail_from=settings.mail_from,
         organisation=settings.organisation_name,
         portal_url=settings.portal_url,
         timezone=settings.timezone,
-        templates=guidance.root / "templates",
+        templates=workspace.templates,
     )
-    return ReviewContext(repo=guidance, settings=settings, author=person, outreach=outreach)
+    return ReviewContext(
+        repo=workspace.repo,
+        settings=settings,
+        author=person,
+        outreach=outreach,
+        workspace=workspace,
+    )

@@ -62,8 +62,13 @@ class Outreach(Protocol):
         """Return the ids of the audience's participants who may be written to."""
         ...
 
-    def deliver(self, batch: Batch, *, cycle: ReviewCycle, materials: Mapping[str, Path]) -> None:
-        """Write to every participant in ``batch``; raise DeliveryError when that fails."""
+    def deliver(
+        self, batch: Batch, *, cycle: ReviewCycle, materials: Mapping[str, Path]
+    ) -> list[str] | None:
+        """Write to the participants in ``batch``; return those written to now (None: all).
+
+        Raise DeliveryError when that fails.
+        """
         ...
 
     def sent_to(self, cycle_id: str, kind: str) -> set[str]:
@@ -109,10 +114,12 @@ def send_batch(
     todo = tuple(p for p in batch.participants if p not in already)
     result = Delivered(skipped=[p for p in batch.participants if p in already])
     if todo:
-        outreach.deliver(
+        sent = outreach.deliver(
             Batch(batch.cycle_id, batch.kind, batch.audience, batch.number, todo),
             cycle=cycle,
             materials=materials,
         )
-        result.sent.extend(todo)
+        done = list(todo) if sent is None else [p for p in todo if p in set(sent)]
+        result.sent.extend(done)
+        result.skipped.extend(p for p in todo if p not in set(done))
     return result

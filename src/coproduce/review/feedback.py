@@ -1,51 +1,39 @@
-"""Take in feedback on a cycle: anchored, pseudonymous, committed before it is acknowledged.
+"""Take in feedback on a cycle and read it back: the one call channels use when embedded.
 
-Every channel (the comment portal, returned Word files, survey exports) hands what a
-participant said to ``record_feedback``. Acknowledged means durable: the item is committed to
-``reviews/<cycle>/feedback/`` before the call returns. Feedback that arrives after the cycle
-closed is kept and marked late, never refused or lost.
+``record_feedback`` is intake followed at once by the recording step, for one machine with no
+workers (the CLI, the demo, tests): it journals the submission (acknowledged means committed in
+the register), then writes pending items to ``reviews/<cycle>/feedback/`` in git. With
+workers, channels call ``intake.accept`` and the ``record-feedback`` flow writes git.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import yaml
 
-from coproduce.anchor import make_anchor
-from coproduce.errors import InvalidInputError, StateError
-from coproduce.models import Channel, CycleState, FeedbackItem, Person, load_model
+from coproduce.errors import CoproduceError
+from coproduce.models import FeedbackItem, load_model
 from coproduce.review import record
+from coproduce.review.intake import accept, submission_key
+from coproduce.review.recording import FEEDBACK_DIR, INTAKE, feedback_path, record_pending
+from coproduce.review.submission import ANONYMOUS, Submission
 
 if TYPE_CHECKING:
     from coproduce.store import GuidanceRepo
     from coproduce.store.register import Register
 
-FEEDBACK_DIR = "feedback"
-INTAKE = Person(name="coproduce intake", email="coproduce@localhost")
-ANONYMOUS = "anonymous"
-
-
-@dataclass(frozen=True)
-class Submission:
-    """What a participant said, as a channel received it (pseudonymous id, never a name)."""
-
-    participant: str
-    channel: Channel
-    text: str
-    section: str | None = None
-    quote: str = ""
-    suggestion: str | None = None
-    question: str | None = None
-    received: dt.datetime | None = None
-
-
-def feedback_path(cycle_id: str, feedback_id: str) -> str:
-    """Return the repository path of one feedback item."""
-    return f"{record.REVIEWS}/{cycle_id}/{FEEDBACK_DIR}/{feedback_id}.yaml"
+__all__ = [
+    "ANONYMOUS",
+    "FEEDBACK_DIR",
+    "INTAKE",
+    "Submission",
+    "feedback_path",
+    "iter_feedback",
+    "load_item",
+    "record_feedback",
+]
 
 
 def iter_feedback(repo: GuidanceRepo, cycle_id: str) -> list[FeedbackItem]:
@@ -58,76 +46,37 @@ def iter_feedback(repo: GuidanceRepo, cycle_id: str) -> list[FeedbackItem]:
     return items
 
 
+def load_item(repo: GuidanceRepo, cycle_id: str, feedback_id: str) -> FeedbackItem:
+    """Return one recorded feedback item."""
+    path = repo.root / feedback_path(cycle_id, feedback_id)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return load_model(FeedbackItem, data, what=feedback_path(cycle_id, feedback_id))
+
+
 def record_feedback(
     *,
     repo: GuidanceRepo,
     register: Register | None,
     cycle_id: str,
     submission: Submission,
+    key: str | None = None,
     now: dt.datetime | None = None,
 ) -> FeedbackItem:
-    """Anchor, validate and commit one submission; return the item it became.
+    """Journal one submission, record it in git, and return the item it became.
 
-    Raises StateError for a cycle that was never launched; an unknown participant or section,
-    or empty text, is an InvalidInputError. Nothing is written unless everything is valid.
+    ``key`` defaults to a hash of the submission's content, so repeating the same call stores
+    nothing twice. Raises StateError for a cycle that was never launched; an unknown
+    participant or section, or empty text, is an InvalidInputError.
     """
-    now = record.as_utc(now or record.utcnow())
-    received = record.as_utc(submission.received or now)
-    with record.cycle_lock(repo, cycle_id):
-        cycle = record.load_cycle(repo, cycle_id)
-        if cycle.state in (CycleState.DRAFT, CycleState.CANCELLED):
-            raise StateError(f"cycle {cycle_id} is {cycle.state.value}: it takes no feedback")
-        audience = _audience_of(register, submission.participant, cycle.audiences)
-        anchor = None
-        if submission.section:
-            proposed = repo.read_document(cycle.slug, cycle.proposed)
-            anchor = make_anchor(proposed, section=submission.section, quote=submission.quote)
-        late = cycle.state is not CycleState.OPEN or received > cycle.closes
-        item = load_model(
-            FeedbackItem,
-            {
-                "id": _next_id(repo, cycle_id),
-                "cycle": cycle_id,
-                "participant": submission.participant,
-                "audience": audience,
-                "channel": submission.channel,
-                "received": received,
-                "text": submission.text.strip(),
-                "anchor": anchor,
-                "suggestion": submission.suggestion,
-                "question": submission.question,
-                "late": late,
-            },
-            what="feedback",
-        )
-        data = item.model_dump(mode="json", exclude_none=True)
-        repo.commit_files(
-            {feedback_path(cycle_id, item.id): record.dump_yaml(data)},
-            author=INTAKE,
-            message=f"Feedback {item.id} on {cycle_id} ({item.channel}{', late' if late else ''})",
-            trailers={"Review-Cycle": [cycle_id], "Feedback": [item.id]},
-        )
-    if register is not None and submission.participant != ANONYMOUS:
-        register.add_response(cycle=cycle_id, participant_id=submission.participant, at=received)
-    return item
-
-
-def _audience_of(register: Register | None, participant: str, audiences: list[str]) -> str:
-    if participant == ANONYMOUS:
-        return "anonymous"
     if register is None:
-        raise InvalidInputError("feedback from a named participant needs the register")
-    record_ = register.get_participant(participant)
-    if record_.audience not in audiences:
-        raise InvalidInputError(
-            f"participant {participant} ({record_.audience}) was not invited to this cycle"
-        )
-    return record_.audience
-
-
-def _next_id(repo: GuidanceRepo, cycle_id: str) -> str:
-    folder = repo.root / record.REVIEWS / cycle_id / FEEDBACK_DIR
-    numbers = [
-        int(m.group(1)) for p in folder.glob("FB-*.yaml") if (m := re.match(r"FB-(\d+)", p.stem))
-    ]
-    return f"FB-{max(numbers, default=0) + 1:04d}"
+        raise CoproduceError("feedback intake needs the register (its journal)")
+    receipt = accept(
+        repo=repo,
+        register=register,
+        cycle_id=cycle_id,
+        submission=submission,
+        key=key or submission_key(cycle_id, submission),
+        now=now,
+    )
+    record_pending(repo=repo, register=register, cycle_id=cycle_id)
+    return load_item(repo, cycle_id, receipt.reference)

@@ -78,10 +78,13 @@ class RegisterOutreach:
         """Return the participants who have responded to the cycle."""
         return self.register.responders(cycle_id)
 
-    def deliver(self, batch: Batch, *, cycle: ReviewCycle, materials: Mapping[str, Path]) -> None:
-        """Write to every participant in ``batch`` over one mailer; DeliveryError on failure.
+    def deliver(
+        self, batch: Batch, *, cycle: ReviewCycle, materials: Mapping[str, Path]
+    ) -> list[str]:
+        """Write to the participants in ``batch`` this run claims; return those written to.
 
-        Those who opted out, or were erased, since the batch was planned are left out.
+        Those who opted out, or were erased, since the batch was planned are left out, and so
+        are those another run is writing to (or has written to) at the same time.
         """
         shared = self._materials(cycle, materials)
         audience = self.audiences[batch.audience]
@@ -113,7 +116,10 @@ class RegisterOutreach:
                     templates=chosen,
                 )
             items.append(Outgoing(message, cycle.id, person.id, batch.kind))
-        send_batch(self.register, items, self.open_mailer()).raise_for_failures()
+        report = send_batch(self.register, items, self.open_mailer())
+        report.raise_for_failures()
+        sent = set(report.sent)
+        return [item.participant_id for item in items if item.message_id in sent]
 
     def _materials(self, cycle: ReviewCycle, files: Mapping[str, Path]) -> Materials:
         def text(name: str) -> str | None:

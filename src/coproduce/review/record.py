@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -81,15 +79,13 @@ def save_cycle(
 
 @contextlib.contextmanager
 def cycle_lock(repo: GuidanceRepo, cycle_id: str) -> Iterator[None]:
-    """Hold an exclusive lock so two processes never move one cycle at the same time."""
-    folder = Path(repo.state_dir) / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f"cycle-{cycle_id}.lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    """Hold the record's shared lock (every worker sees it) while a cycle is read and moved on.
+
+    With a git remote configured, the clone is brought up to date first and what was
+    committed is pushed after.
+    """
+    with repo.writing():
+        yield
 
 
 def utcnow() -> dt.datetime:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from coproduce.errors import InvalidInputError
@@ -15,7 +13,6 @@ REVIEWS_DIR = "reviews"
 TEMPLATES_DIR = "templates"
 STATE_DIR_NAME = ".coproduce"
 TWIN_SUFFIX = ".young-people.md"
-REPO_ENV = "COPRODUCE_REPO"
 
 
 def check_slug(slug: str) -> str:
@@ -65,9 +62,3 @@ def find_root(start: Path) -> Path | None:
         if (folder / CONFIG_FILE).is_file():
             return folder
     return None
-
-
-def repo_from_env(env: Mapping[str, str] | None = None) -> Path | None:
-    """Return the repository named by COPRODUCE_REPO, if set and not empty."""
-    value = (os.environ if env is None else env).get(REPO_ENV, "").strip()
-    return Path(value).expanduser() if value else None

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-from collections.abc import Iterator, Sequence
+import functools
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import git
 from gitdb.exc import BadName, BadObject
@@ -17,6 +20,9 @@ from coproduce.models import Person
 
 _FIELD = "\x1f"
 _LOG_FORMAT = _FIELD.join(["%H", "%an", "%ae", "%aI", "%B"])
+
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
@@ -48,12 +54,26 @@ def git_error(error: git.GitCommandError, *, what: str) -> CoproduceError:
     return CoproduceError(f"{what}: git failed ({reason})")
 
 
+def _serialised(method: _Method) -> _Method:
+    """Run ``method`` holding the backend's object-database lock."""
+
+    @functools.wraps(method)
+    def wrapper(self: GitBackend, *args: Any, **kwargs: Any) -> Any:
+        with self._objects:
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 class GitBackend:
     """A git working tree: run commands, read objects, commit and tag as a given person."""
 
     def __init__(self, repo: git.Repo) -> None:
         self.repo = repo
         self.root = Path(repo.working_tree_dir or repo.git_dir).resolve()
+        # gitpython talks to one long-lived `git cat-file --batch` per repository object, which
+        # threads must not share at the same moment (they deadlock on its pipe).
+        self._objects = threading.RLock()
 
     @classmethod
     def open(cls, root: Path) -> GitBackend:
@@ -81,6 +101,7 @@ class GitBackend:
             raise git_error(e, what=what) from e
         return str(out)
 
+    @_serialised
     def commit_sha(self, rev: str) -> str | None:
         """Return the full sha of the commit ``rev`` names, or None when it names none."""
         if not rev or rev.startswith("-"):
@@ -94,6 +115,7 @@ class GitBackend:
         """Return whether the current branch has any commit yet."""
         return self.commit_sha("HEAD") is not None
 
+    @_serialised
     def blob(self, sha: str, relpath: str) -> tuple[str, bytes] | None:
         """Return (blob sha, content) of ``relpath`` at commit ``sha``, None when absent."""
         try:
@@ -104,6 +126,7 @@ class GitBackend:
             return None
         return item.hexsha, item.data_stream.read()
 
+    @_serialised
     def blob_sha(self, sha: str, relpath: str) -> str | None:
         """Return the blob sha of ``relpath`` at commit ``sha``, None when absent."""
         try:
@@ -112,11 +135,13 @@ class GitBackend:
             return None
         return item.hexsha if isinstance(item, git.Blob) else None
 
+    @_serialised
     def read_blob(self, blob_sha: str) -> bytes:
         """Return the content of a blob."""
         data: bytes = self.repo.odb.stream(bytes.fromhex(blob_sha)).read()
         return data
 
+    @_serialised
     def list_dir(self, sha: str, folder: str) -> list[str]:
         """Return the repository-relative paths of files directly inside ``folder`` at ``sha``."""
         try:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coproduce.errors import ConflictError, CoproduceError, InvalidInputError, NotFoundError
 from coproduce.models import Document, Person, SectionChange, Version
-from coproduce.store import paths, versions
+from coproduce.store import paths, sync, versions
+from coproduce.store.locks import FileLocks, Locks
 from coproduce.store.plumbing import GitBackend, LogEntry
 from coproduce.store.writer import commit_files
 
@@ -31,11 +34,62 @@ FALLBACK_AUTHOR = Person(name="coproduce", email="coproduce@localhost")
 class GuidanceRepo:
     """A git repository holding ``guidance/``, ``reviews/``, ``templates/`` and settings."""
 
+    RECORD_LOCK = "record"
+
     def __init__(self, backend: GitBackend) -> None:
         self.backend = backend
         self.root = backend.root
         # Versions parsed from git blobs, by (slug, blob sha): blobs never change.
         self.parsed_blobs: dict[tuple[str, str], object] = {}
+        self.remote: str | None = None
+        self._locks: Locks | None = None
+        self._writing = threading.local()
+
+    def configure(self, *, settings: Settings, locks: Locks | None = None) -> None:
+        """Use ``settings`` (read once, by the workspace) and the shared ``locks``."""
+        self.__dict__["settings"] = settings
+        self.remote = settings.remote
+        if self.remote:
+            sync.check_remote(self.backend, self.remote)
+        self._locks = locks
+
+    @property
+    def locks(self) -> Locks:
+        """Return the locks writers share (file locks in the state folder unless configured)."""
+        if self._locks is None:  # not configured by a workspace: this clone's own lock files
+            self._locks = FileLocks(Path(self.backend.repo.git_dir) / "coproduce-locks")
+        return self._locks
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the record's shared lock: fetch first, push what was committed after.
+
+        Re-entrant: a step that loads a cycle, moves it on and commits holds it once.
+        """
+        depth = getattr(self._writing, "depth", 0)
+        if depth:
+            self._writing.depth = depth + 1
+            try:
+                yield
+            finally:
+                self._writing.depth -= 1
+            return
+        with self.locks.hold(self.RECORD_LOCK), self.backend.locked():
+            self._writing.depth = 1
+            try:
+                if self.remote:
+                    sync.pull(self.backend, self.remote)
+                yield
+                if self.remote:
+                    sync.push(self.backend, self.remote)
+            finally:
+                self._writing.depth = 0
+
+    def sync(self) -> None:
+        """Bring the clone up to the shared remote, when one is configured."""
+        if self.remote:
+            with self.writing():
+                pass
 
     def __repr__(self) -> str:
         return f"GuidanceRepo({str(self.root)!r})"
@@ -91,12 +145,13 @@ class GuidanceRepo:
         *,
         explicit: Path | None = None,
         cwd: Path | None = None,
-        env: Mapping[str, str] | None = None,
     ) -> GuidanceRepo:
-        """Open the repository given, else COPRODUCE_REPO, else the nearest one above ``cwd``."""
-        chosen = explicit or paths.repo_from_env(env)
-        if chosen is not None:
-            return cls.open(chosen)
+        """Open the repository given, else the nearest one above ``cwd``.
+
+        (The workspace passes COPRODUCE_REPO, read with the settings, as ``explicit``.)
+        """
+        if explicit is not None:
+            return cls.open(explicit)
         start = (cwd or Path.cwd()).resolve()
         found = paths.find_root(start)
         if found is None:
@@ -203,7 +258,7 @@ class GuidanceRepo:
         else:
             text = document_or_text
         parse_markdown(text, slug=slug)
-        with self.backend.locked():
+        with self.writing():
             present = self.exists(slug) or (self.backend.has_head() and self.exists(slug, "HEAD"))
             if create and present:
                 raise ConflictError(f"duplicate slug: {relpath} already exists")
@@ -222,7 +277,7 @@ class GuidanceRepo:
         trailers: dict[str, list[str]] | None = None,
     ) -> str:
         """Write (or, for None, delete) repository files and commit them; return the sha."""
-        with self.backend.locked():
+        with self.writing():
             return commit_files(
                 self.backend, files, author=author, message=message, trailers=trailers
             )

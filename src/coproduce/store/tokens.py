@@ -1,22 +1,34 @@
-"""Personal portal tokens: 256 random bits handed out once, stored only as a SHA-256 hash."""
+"""Personal portal tokens: one per person per cycle, stored only as a SHA-256 hash.
+
+A token is derived from a secret key (HMAC-SHA256 of the cycle and the participant id), so
+the invitation and every reminder carry the same link whichever worker sends them, and the
+register never holds a usable token. The key is COPRODUCE_SECRET_KEY (required when the
+register is shared), else a file made once beside the embedded SQLite register.
+"""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import hmac
 import os
 import secrets
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from urllib.parse import quote
 
 from pydantic import BaseModel
-from sqlalchemy import insert, select
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import make_url
 
-from coproduce.errors import InvalidInputError
+from coproduce.errors import CoproduceError, InvalidInputError
 from coproduce.store.register import Register, participants, tokens
 
 PORTAL_ENV = "COPRODUCE_PORTAL_URL"
+KEY_FILE = "secret.key"
 DEFAULT_PORTAL_URL = "http://127.0.0.1:8080"
 TOKEN_GRACE = dt.timedelta(days=7)
 """How long after a cycle closes its links keep working (late comments are marked late)."""
@@ -45,7 +57,7 @@ def token_expiry(closes: dt.datetime, *, grace: dt.timedelta = TOKEN_GRACE) -> d
 def issue_token(
     register: Register, *, participant_id: str, cycle: str, expires: dt.datetime
 ) -> str:
-    """Make a new token for one participant and cycle, store its hash, and return the token."""
+    """Return the participant's token for the cycle, storing its hash (once) with ``expires``."""
     issued = issue_tokens(register, participant_ids=[participant_id], cycle=cycle, expires=expires)
     return issued[participant_id]
 
@@ -53,10 +65,14 @@ def issue_token(
 def issue_tokens(
     register: Register, *, participant_ids: Iterable[str], cycle: str, expires: dt.datetime
 ) -> dict[str, str]:
-    """Make a new token for each participant, storing the hashes in one transaction."""
+    """Return each participant's token for the cycle, storing the hashes in one transaction.
+
+    Issuing again gives the same tokens (and moves their expiry, when a cycle is extended).
+    """
     if expires.tzinfo is None:
         raise InvalidInputError("a token expiry must carry a time zone")
-    issued = {pid: secrets.token_urlsafe(32) for pid in dict.fromkeys(participant_ids)}
+    key = token_key(register)
+    issued = {pid: derive_token(key, cycle=cycle, participant_id=pid) for pid in participant_ids}
     if not issued:
         return {}
     now = dt.datetime.now(dt.UTC)
@@ -70,9 +86,52 @@ def issue_tokens(
         }
         for pid, token in issued.items()
     ]
+    insert = pg_insert if register.dialect == "postgresql" else sqlite_insert
+    statement = insert(tokens)
+    statement = statement.on_conflict_do_update(
+        index_elements=[tokens.c.participant_id, tokens.c.cycle],
+        set_={"token_hash": statement.excluded.token_hash, "expires": statement.excluded.expires},
+    )
     with register.transaction() as conn:
-        conn.execute(insert(tokens), rows)
+        conn.execute(statement, rows)
     return issued
+
+
+def derive_token(key: bytes, *, cycle: str, participant_id: str) -> str:
+    """Return the token of ``participant_id`` in ``cycle`` under ``key`` (43 URL-safe chars)."""
+    mac = hmac.new(key, f"coproduce-token\0{cycle}\0{participant_id}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode("ascii")
+
+
+def token_key(register: Register) -> bytes:
+    """Return the key tokens are derived from: the register's, else the embedded key file."""
+    if register.token_key:
+        return register.token_key
+    parsed = make_url(register.url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        raise CoproduceError(
+            "set COPRODUCE_SECRET_KEY (the same on every worker and portal process) to issue"
+            " personal links from a shared register"
+        )
+    register.token_key = read_key_file(Path(str(parsed.database)).parent / KEY_FILE)
+    return register.token_key
+
+
+def read_key_file(path: Path) -> bytes:
+    """Return the key in ``path``, creating it (owner-only, 32 random bytes) the first time."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        data = path.read_bytes()
+        if len(data) < 32:
+            raise CoproduceError(f"{path} is not a coproduce key (too short)") from None
+        return data
+    with os.fdopen(fd, "wb") as handle:
+        data = secrets.token_bytes(32)
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return data
 
 
 def read_token(register: Register, token: str) -> TokenEntry | None:
@@ -105,8 +164,9 @@ def verify_token(
 
 
 def portal_url(environ: Mapping[str, str] | None = None) -> str:
-    """Return the comment portal's base URL: COPRODUCE_PORTAL_URL, else the local default."""
-    env = os.environ if environ is None else environ
+    """Return the comment portal's base URL from ``environ``'s COPRODUCE_PORTAL_URL, or the
+    local default (settings read it for the application; this serves tests and tools)."""
+    env = environ or {}
     return (env.get(PORTAL_ENV, "").strip() or DEFAULT_PORTAL_URL).rstrip("/")
 
 

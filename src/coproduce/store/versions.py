@@ -78,7 +78,7 @@ def approve(
         raise NotFoundError(f"no guidance document '{slug}' at '{rev}'")
     repo.read_document(slug, sha)
     target = repo.backend.log("-1", sha, paths=[relpath])[0].sha
-    with repo.backend.locked():
+    with repo.writing():
         numbers = approved_tags(repo, slug)
         if number in numbers or repo.backend.commit_sha(f"refs/tags/{tag}") is not None:
             raise ConflictError(f"tag {tag} already exists")

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from coproduce.store.register.engine import DATABASE_ENV, DATABASE_FILE, default_url
+from coproduce.store.register.journal import Journal, JournalEntry
 from coproduce.store.register.messages import MessageEntry, MessageLog, NewMessage
 from coproduce.store.register.participants import ParticipantEntry, ParticipantQueries, email_key
 from coproduce.store.register.responses import ResponseLog
@@ -28,6 +29,7 @@ __all__ = [
     "ALL_CYCLES",
     "DATABASE_ENV",
     "DATABASE_FILE",
+    "JournalEntry",
     "MessageEntry",
     "NewMessage",
     "ParticipantEntry",
@@ -44,8 +46,9 @@ __all__ = [
 ]
 
 
-class Register(ParticipantQueries, MessageLog, ResponseLog):
-    """The personal-data register behind one SQLAlchemy engine; tables are created on open."""
+class Register(ParticipantQueries, MessageLog, ResponseLog, Journal):
+    """The operational store behind one SQLAlchemy engine: personal data, the message queue,
+    the submissions journal; its schema is migrated (see ``migrate``)."""
 
     @classmethod
     def for_state_dir(

@@ -6,13 +6,12 @@ import contextlib
 import threading
 from collections.abc import Iterator
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from coproduce.errors import ConflictError, CoproduceError
 from coproduce.store.register.engine import masked, open_engine, reason
-from coproduce.store.register.schema import metadata
 
 _LOCKS: dict[str, threading.RLock] = {}
 _LOCKS_GUARD = threading.Lock()
@@ -33,19 +32,47 @@ def _file_lock(url: str) -> contextlib.AbstractContextManager[object]:
 
 
 class RegisterBase:
-    """One SQLAlchemy engine over the register; tables are created on open."""
+    """One SQLAlchemy engine over the register, its schema at the head revision.
 
-    def __init__(self, url: str) -> None:
+    The embedded SQLite register is migrated on open; a shared database must have been
+    upgraded with ``coproduce db upgrade`` (it is refused, with that advice, while behind).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        migrate: bool | None = None,
+        check: bool = True,
+        token_key: bytes | None = None,
+    ) -> None:
+        from coproduce.store.register.migrate import ensure_current
+
         self.url = url
+        self.token_key = token_key
         self.display_url = masked(url)
         self._lock = _file_lock(url)
         try:
             self._engine = open_engine(url)
-            metadata.create_all(self._engine)
+            auto = self._engine.dialect.name == "sqlite" if migrate is None else migrate
+            if check or auto:
+                ensure_current(self._engine, auto=auto)
+        except CoproduceError:
+            raise
         except (SQLAlchemyError, ImportError, OSError, ValueError) as e:
             raise CoproduceError(
                 f"cannot open the personal-data register at {self.display_url}: {reason(e)}"
             ) from e
+
+    @property
+    def engine(self) -> Engine:
+        """Return the SQLAlchemy engine (for the store's own modules: locks, the journal)."""
+        return self._engine
+
+    @property
+    def dialect(self) -> str:
+        """Return the database's dialect name (``sqlite``, ``postgresql``)."""
+        return str(self._engine.dialect.name)
 
     def close(self) -> None:
         """Release the register's database connections."""

@@ -14,16 +14,19 @@ from sqlalchemy.exc import SQLAlchemyError
 DATABASE_ENV = "COPRODUCE_DATABASE_URL"
 DATABASE_FILE = "register.sqlite3"
 BUSY_TIMEOUT_S = 30
-# WAL lets readers (the portal, status) go on while a batch writes; NORMAL syncs at checkpoints
-# rather than at every commit, which is what makes one small commit per message affordable.
-# A power cut can lose the last few commits: at worst a message is resent under the same id.
-FILE_PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL")
+# WAL lets readers (the portal, status) go on while a batch writes; FULL syncs the log at every
+# commit, because acknowledged must mean durable: a receipt handed to a participant, a message
+# marked sent, survive a power cut.
+FILE_PRAGMAS = ("journal_mode=WAL", "synchronous=FULL")
 CONNECTION_PRAGMAS = ("foreign_keys=ON", f"busy_timeout={BUSY_TIMEOUT_S * 1000}")
 
 
 def default_url(state_dir: Path, environ: Mapping[str, str] | None = None) -> str:
-    """Return COPRODUCE_DATABASE_URL if set, else a SQLite file in ``state_dir``."""
-    env = os.environ if environ is None else environ
+    """Return ``environ``'s COPRODUCE_DATABASE_URL if set, else a SQLite file in ``state_dir``.
+
+    The application passes settings.database_url instead; this serves tests and tools.
+    """
+    env = environ or {}
     explicit = env.get(DATABASE_ENV, "").strip()
     return explicit or f"sqlite:///{Path(state_dir).resolve() / DATABASE_FILE}"
 

@@ -1,13 +1,24 @@
-"""The message log: each Message-ID queued before it is handed over, then sent or failed."""
+"""The message log: each Message-ID queued, claimed by one run, then sent or failed.
+
+A run sends only what it has claimed: ``claim_messages`` moves queued (or failed) messages to
+*sending* with the run as owner and a lease, atomically (``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL; one writer at a time on SQLite). A lease that expired, or whose owner process on
+this machine is gone, may be claimed again; a sent message is never claimed again.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
+import uuid
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel
-from sqlalchemy import insert, select, update
+from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from coproduce.errors import NotFoundError
 from coproduce.store.register.base import RegisterBase
@@ -28,6 +39,8 @@ class MessageEntry(BaseModel):
     updated: dt.datetime
     sent: dt.datetime | None = None
     error: str = ""
+    owner: str | None = None
+    lease_until: dt.datetime | None = None
 
 
 class NewMessage(NamedTuple):
@@ -48,37 +61,103 @@ class MessageLog(RegisterBase):
         return self.queue_messages([new])[message_id]
 
     def queue_messages(self, items: Iterable[NewMessage]) -> dict[str, str]:
-        """Queue every message not yet logged, in one transaction; return each id's status."""
+        """Queue every message not yet logged, in one transaction; return each id's status.
+
+        Safe from many processes at once: a row another run queued first is left as it is.
+        """
         pending = {item.message_id: item for item in items}
         if not pending:
             return {}
-        ids = sorted(pending)
-        statuses: dict[str, str] = {}
+        now = utcnow()
+        rows = [
+            {
+                "message_id": item.message_id,
+                "cycle": item.cycle,
+                "participant_id": item.participant_id,
+                "kind": item.kind,
+                "status": "queued",
+                "attempts": 0,
+                "created": now,
+                "updated": now,
+                "error": "",
+            }
+            for item in pending.values()
+        ]
+        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+        with self.transaction() as conn:
+            for start in range(0, len(rows), CHUNK):
+                statement = insert(messages).on_conflict_do_nothing(index_elements=["message_id"])
+                conn.execute(statement, rows[start : start + CHUNK])
+        return self.message_statuses(pending)
+
+    def message_statuses(self, message_ids: Iterable[str]) -> dict[str, str]:
+        """Return the status of each logged message among ``message_ids``."""
+        ids = sorted(set(message_ids))
+        found: dict[str, str] = {}
         with self.transaction() as conn:
             for start in range(0, len(ids), CHUNK):
                 query = select(messages.c.message_id, messages.c.status).where(
                     messages.c.message_id.in_(ids[start : start + CHUNK])
                 )
-                statuses.update({mid: str(status) for mid, status in conn.execute(query).all()})
-            now = utcnow()
-            rows = [
-                {
-                    "message_id": item.message_id,
-                    "cycle": item.cycle,
-                    "participant_id": item.participant_id,
-                    "kind": item.kind,
-                    "status": "queued",
-                    "attempts": 0,
-                    "created": now,
-                    "updated": now,
-                    "error": "",
-                }
-                for mid, item in pending.items()
-                if mid not in statuses
-            ]
-            if rows:
-                conn.execute(insert(messages), rows)
-        return {mid: statuses.get(mid, "queued") for mid in pending}
+                found.update({mid: str(status) for mid, status in conn.execute(query).all()})
+        return found
+
+    def claim_messages(
+        self, message_ids: Iterable[str], *, owner: str, lease: dt.timedelta
+    ) -> set[str]:
+        """Claim for ``owner`` those of ``message_ids`` no one else may send; return them."""
+        ids = sorted(set(message_ids))
+        now = utcnow()
+        claimed: set[str] = set()
+        stale = self._stale_owners(ids)
+        with self.transaction() as conn:
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start : start + CHUNK]
+                where: ColumnElement[bool] = messages.c.message_id.in_(chunk) & _claimable(
+                    now, stale
+                )
+                if self.dialect == "postgresql":
+                    query = select(messages.c.message_id).where(where)
+                    chunk = list(conn.scalars(query.with_for_update(skip_locked=True)).all())
+                    if not chunk:
+                        continue
+                    where = messages.c.message_id.in_(chunk)
+                statement = (
+                    update(messages)
+                    .where(where)
+                    .values(status="sending", owner=owner, lease_until=now + lease, updated=now)
+                    .returning(messages.c.message_id)
+                )
+                claimed.update(conn.scalars(statement).all())
+        return claimed
+
+    def release_messages(self, message_ids: Iterable[str]) -> None:
+        """Hand claimed, untried messages back to the queue."""
+        ids = sorted(set(message_ids))
+        with self.transaction() as conn:
+            for start in range(0, len(ids), CHUNK):
+                conn.execute(
+                    update(messages)
+                    .where(
+                        messages.c.message_id.in_(ids[start : start + CHUNK])
+                        & (messages.c.status == "sending")
+                    )
+                    .values(status="queued", owner=None, lease_until=None, updated=utcnow())
+                )
+
+    def _stale_owners(self, ids: list[str]) -> list[str]:
+        # Owners on this machine whose process has ended: their claims need not wait the lease.
+        host = f"{socket.gethostname()}/"
+        owners: set[str] = set()
+        with self.transaction() as conn:
+            for start in range(0, len(ids), CHUNK):
+                query = select(messages.c.owner).where(
+                    messages.c.message_id.in_(ids[start : start + CHUNK])
+                    & (messages.c.status == "sending")
+                    & messages.c.owner.startswith(host)
+                )
+                owners.update(o for o in conn.scalars(query).all() if o)
+        return sorted(o for o in owners if not _process_alive(o))
 
     def record_attempt(self, message_id: str) -> None:
         """Count one more delivery attempt of a logged message."""
@@ -91,13 +170,18 @@ class MessageLog(RegisterBase):
             status="sent",
             sent=utcnow(),
             error="",
+            lease_until=None,
             attempts=messages.c.attempts + attempts,
         )
 
     def mark_failed(self, message_id: str, *, error: str, attempts: int = 0) -> None:
         """Record that a message could not be delivered, and why."""
         self._update_message(
-            message_id, status="failed", error=error[:2000], attempts=messages.c.attempts + attempts
+            message_id,
+            status="failed",
+            error=error[:2000],
+            attempts=messages.c.attempts + attempts,
+            lease_until=None,
         )
 
     def get_message(self, message_id: str) -> MessageEntry | None:
@@ -132,3 +216,31 @@ class MessageLog(RegisterBase):
             )
             if done.rowcount == 0:
                 raise NotFoundError(f"no message {message_id} in the log")
+
+
+def new_owner() -> str:
+    """Return a claim owner naming this machine, process and run: ``host/pid/random``."""
+    return f"{socket.gethostname()}/{os.getpid()}/{uuid.uuid4().hex[:12]}"
+
+
+def _claimable(now: dt.datetime, stale: list[str]) -> ColumnElement[bool]:
+    free: ColumnElement[bool] = messages.c.status.in_(["queued", "failed"])
+    expired = (messages.c.status == "sending") & (messages.c.lease_until < now)
+    condition = free | expired
+    if stale:
+        condition = condition | ((messages.c.status == "sending") & messages.c.owner.in_(stale))
+    return condition
+
+
+def _process_alive(owner: str) -> bool:
+    try:
+        pid = int(owner.split("/")[1])
+    except (IndexError, ValueError):
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,4 +1,9 @@
-"""The register's tables: participants, tokens, the message log, responses and opt-outs."""
+"""The register's tables: participants, tokens, the message log, responses, opt-outs, and what
+many writers share: the submissions journal and the counters that allocate feedback ids.
+
+The schema is created and upgraded by the migrations in ``migrations/`` (``coproduce db
+upgrade``), never by ``create_all``; a test checks the two agree.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -71,6 +77,7 @@ tokens = Table(
     Column("cycle", String(100), nullable=False),
     Column("created", UtcDateTime, nullable=False),
     Column("expires", UtcDateTime, nullable=False),
+    Index("uq_tokens_participant_cycle", "participant_id", "cycle", unique=True),
 )
 messages = Table(
     "messages",
@@ -85,6 +92,8 @@ messages = Table(
     Column("updated", UtcDateTime, nullable=False),
     Column("sent", UtcDateTime),
     Column("error", Text, nullable=False, default=""),
+    Column("owner", String(100)),
+    Column("lease_until", UtcDateTime),
 )
 responses = Table(
     "responses",
@@ -99,4 +108,26 @@ opt_outs = Table(
     Column("participant_id", ForeignKey(_PID), primary_key=True),
     Column("cycle", String(100), primary_key=True),
     Column("at", UtcDateTime, nullable=False),
+)
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("feedback_id", String(16), nullable=False, unique=True),
+    Column("cycle", String(100), nullable=False),
+    Column("participant_id", String(100), nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("received", UtcDateTime, nullable=False),
+    Column("late", Boolean, nullable=False, default=False),
+    Column("recorded", UtcDateTime),
+    Column("recorded_commit", String(64)),
+    Index("ix_submissions_pending", "cycle", "recorded"),
+)
+counters = Table(
+    "counters",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Integer, nullable=False),
 )

@@ -1,0 +1,149 @@
+"""Durable intake: every channel hands a submission here and gets a receipt once it is safe.
+
+``accept`` checks the submission against the cycle (launched, participant invited, section
+known, text present), then journals it in the register's database with its idempotency key
+and returns a receipt only after that transaction commits. The same key returns the same
+receipt and stores nothing twice. Git is written later, in batches, by ``recording``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from coproduce.anchor import section_text
+from coproduce.errors import InvalidInputError, StateError
+from coproduce.models import CycleState, Document
+from coproduce.review import record
+from coproduce.review.submission import ANONYMOUS, Submission
+
+if TYPE_CHECKING:
+    from coproduce.store import GuidanceRepo
+    from coproduce.store.register import JournalEntry, Register
+
+MAX_TEXT = 20_000
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a participant is told: the reference of what was received, and when."""
+
+    reference: str
+    cycle: str
+    received: dt.datetime
+    late: bool
+    duplicate: bool = False
+
+    def line(self) -> str:
+        """Return the receipt as one line for a terminal or an email."""
+        when = self.received.strftime("%Y-%m-%d %H:%M UTC")
+        late = " (after the closing date: marked late)" if self.late else ""
+        return f"received {self.reference} on {self.cycle} at {when}{late}"
+
+
+def submission_key(cycle_id: str, submission: Submission) -> str:
+    """Return a content key: the same person saying the same thing twice is one submission."""
+    data = asdict(submission)
+    data.pop("received", None)
+    data["cycle"] = cycle_id
+    encoded = json.dumps(data, sort_keys=True, default=str).encode("utf-8")
+    return "content:" + hashlib.sha256(encoded).hexdigest()
+
+
+def accept(
+    *,
+    repo: GuidanceRepo,
+    register: Register,
+    cycle_id: str,
+    submission: Submission,
+    key: str,
+    now: dt.datetime | None = None,
+) -> Receipt:
+    """Check and journal one submission; return its receipt once the journal has committed.
+
+    A cycle never launched (or cancelled) takes nothing (StateError); an unknown participant
+    or section, or empty text, is an InvalidInputError. Feedback after the close is kept and
+    marked late.
+    """
+    if not key or len(key) > 200:
+        raise InvalidInputError("a submission needs an idempotency key of 1 to 200 characters")
+    already = register.find_submission(key)
+    if already is not None:
+        return _receipt(already, duplicate=True)
+    now = record.as_utc(now or record.utcnow())
+    received = record.as_utc(submission.received or now)
+    cycle = record.load_cycle(repo, cycle_id)
+    if cycle.state in (CycleState.DRAFT, CycleState.CANCELLED):
+        raise StateError(f"cycle {cycle_id} is {cycle.state.value}: it takes no feedback")
+    text = submission.text.strip()
+    if not text:
+        raise InvalidInputError("the feedback is empty: write something to send")
+    if len(text) > MAX_TEXT:
+        raise InvalidInputError(f"the feedback is longer than {MAX_TEXT:,} characters")
+    audience = _audience_of(register, submission.participant, cycle.audiences)
+    if submission.section:
+        section_text(_proposed(repo, cycle.slug, cycle.proposed), submission.section)
+    late = cycle.state is not CycleState.OPEN or received > cycle.closes
+    payload: dict[str, Any] = {
+        **{k: v for k, v in asdict(submission).items() if k not in ("received", "participant")},
+        "text": text,
+        "audience": audience,
+    }
+    entry, duplicate = register.add_submission(
+        key=key,
+        cycle=cycle_id,
+        participant_id=submission.participant,
+        channel=str(submission.channel),
+        payload=payload,
+        received=received,
+        late=late,
+        floor=0 if register.counter_value() is not None else highest_recorded_number(repo),
+        respond=submission.participant != ANONYMOUS,
+    )
+    return _receipt(entry, duplicate=duplicate)
+
+
+def _proposed(repo: GuidanceRepo, slug: str, rev: str) -> Document:
+    # Parsed once per process and commit: a busy portal checks every section against it.
+    sha = repo.resolve(rev)
+    key = (f"intake:{slug}", sha)
+    found = repo.parsed_blobs.get(key)
+    if not isinstance(found, Document):
+        found = repo.read_document(slug, sha)
+        repo.parsed_blobs[key] = found
+    return found
+
+
+def highest_recorded_number(repo: GuidanceRepo) -> int:
+    """Return the highest FB number in git (items recorded before the journal existed)."""
+    numbers = [
+        int(m.group(1))
+        for p in (repo.root / record.REVIEWS).glob("*/feedback/FB-*.yaml")
+        if (m := re.match(r"FB-(\d+)$", p.stem))
+    ]
+    return max(numbers, default=0)
+
+
+def _receipt(entry: JournalEntry, *, duplicate: bool) -> Receipt:
+    return Receipt(
+        reference=entry.feedback_id,
+        cycle=entry.cycle,
+        received=entry.received,
+        late=entry.late,
+        duplicate=duplicate,
+    )
+
+
+def _audience_of(register: Register, participant: str, audiences: list[str]) -> str:
+    if participant == ANONYMOUS:
+        return "anonymous"
+    found = register.get_participant(participant)
+    if found.audience not in audiences:
+        raise InvalidInputError(
+            f"participant {participant} ({found.audience}) was not invited to this cycle"
+        )
+    return found.audience

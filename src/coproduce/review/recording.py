@@ -1,0 +1,122 @@
+"""The recording step: journalled submissions become feedback items in git, in batches.
+
+Under the record's shared lock (fetch first, push after) the pending entries of a cycle are
+anchored against the cycle's proposed text, written to ``reviews/<cycle>/feedback/`` in one
+commit, and marked recorded. A crash between the commit and the mark is harmless: the next
+run writes the same files, git sees no change, and the entries are marked then.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from coproduce.anchor import make_anchor
+from coproduce.errors import NotFoundError
+from coproduce.models import Anchor, AnchorStatus, FeedbackItem, Person, load_model
+from coproduce.review import record
+
+if TYPE_CHECKING:
+    from coproduce.store import GuidanceRepo
+    from coproduce.store.register import JournalEntry, Register
+
+FEEDBACK_DIR = "feedback"
+INTAKE = Person(name="coproduce intake", email="coproduce@localhost")
+BATCH = 500
+
+
+@dataclass
+class Recorded:
+    """What one recording run wrote: item ids by cycle, and the commits that carry them."""
+
+    items: dict[str, list[str]]
+    commits: list[str]
+
+    @property
+    def count(self) -> int:
+        """Return how many items were recorded."""
+        return sum(len(ids) for ids in self.items.values())
+
+
+def feedback_path(cycle_id: str, feedback_id: str) -> str:
+    """Return the repository path of one feedback item."""
+    return f"{record.REVIEWS}/{cycle_id}/{FEEDBACK_DIR}/{feedback_id}.yaml"
+
+
+def record_pending(
+    *,
+    repo: GuidanceRepo,
+    register: Register,
+    cycle_id: str | None = None,
+    batch: int = BATCH,
+) -> Recorded:
+    """Write every journalled submission not yet in git (of one cycle, or all); one commit per
+    cycle per batch of ``batch`` items."""
+    done = Recorded(items={}, commits=[])
+    while True:
+        pending = register.iter_submissions(cycle=cycle_id, pending=True, limit=batch)
+        if not pending:
+            return done
+        with repo.writing():
+            for cycle, entries in itertools.groupby(pending, key=lambda e: e.cycle):
+                group = list(entries)
+                sha = _commit(repo, cycle, group)
+                register.mark_recorded((e.seq for e in group), commit=sha)
+                done.items.setdefault(cycle, []).extend(e.feedback_id for e in group)
+                done.commits.append(sha)
+        if len(pending) < batch:
+            return done
+
+
+def item_of(entry: JournalEntry, *, anchor: Anchor | None) -> FeedbackItem:
+    """Return the feedback item a journal entry becomes."""
+    payload = entry.payload
+    return load_model(
+        FeedbackItem,
+        {
+            "id": entry.feedback_id,
+            "cycle": entry.cycle,
+            "participant": entry.participant_id,
+            "audience": payload.get("audience", "anonymous"),
+            "channel": entry.channel,
+            "received": entry.received,
+            "text": payload["text"],
+            "anchor": anchor,
+            "suggestion": payload.get("suggestion"),
+            "question": payload.get("question"),
+            "late": entry.late,
+        },
+        what=f"feedback {entry.feedback_id}",
+    )
+
+
+def _commit(repo: GuidanceRepo, cycle_id: str, entries: list[JournalEntry]) -> str:
+    cycle = record.load_cycle(repo, cycle_id)
+    proposed = repo.read_document(cycle.slug, cycle.proposed)
+    files: dict[str, str | bytes | None] = {}
+    for entry in entries:
+        section = entry.payload.get("section")
+        anchor = None
+        if section:
+            try:
+                anchor = make_anchor(
+                    proposed, section=section, quote=entry.payload.get("quote", "")
+                )
+            except NotFoundError:  # checked at intake; a section removed since: never dropped
+                anchor = Anchor(
+                    section=section,
+                    exact=entry.payload.get("quote", ""),
+                    status=AnchorStatus.ORPHANED,
+                )
+        item = item_of(entry, anchor=anchor)
+        data = item.model_dump(mode="json", exclude_none=True)
+        files[feedback_path(cycle_id, item.id)] = record.dump_yaml(data)
+    ids = [e.feedback_id for e in entries]
+    late = sum(1 for e in entries if e.late)
+    noun = "item" if len(ids) == 1 else "items"
+    message = f"Record {len(ids)} feedback {noun} on {cycle_id}"
+    if late:
+        message += f" ({late} late)"
+    trailers = {"Review-Cycle": [cycle_id], "Feedback": ids}
+    return repo.commit_files(files, author=INTAKE, message=message, trailers=trailers)

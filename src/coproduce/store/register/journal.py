@@ -1,0 +1,164 @@
+"""The submissions journal: every piece of feedback as it arrived, durable before acknowledged.
+
+One row per idempotency key. Feedback ids come from a counter row updated in the same
+transaction as the insert, so they are unique across processes and machines; a second
+submission with the same key returns the first one's entry and stores nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import Connection, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from coproduce.errors import CoproduceError
+from coproduce.store.register.base import RegisterBase
+from coproduce.store.register.engine import reason
+from coproduce.store.register.participants import CHUNK
+from coproduce.store.register.schema import counters, responses, submissions, utcnow
+
+FEEDBACK_COUNTER = "feedback"
+
+
+class JournalEntry(BaseModel):
+    """One journalled submission: its key, the feedback id it was given, and whether git has it."""
+
+    seq: int
+    key: str
+    feedback_id: str
+    cycle: str
+    participant_id: str
+    channel: str
+    payload: dict[str, Any]
+    received: dt.datetime
+    late: bool
+    recorded: dt.datetime | None = None
+    recorded_commit: str | None = None
+
+
+class Journal(RegisterBase):
+    """The submissions and counters tables."""
+
+    def add_submission(
+        self,
+        *,
+        key: str,
+        cycle: str,
+        participant_id: str,
+        channel: str,
+        payload: dict[str, Any],
+        received: dt.datetime,
+        late: bool,
+        floor: int = 0,
+        respond: bool = True,
+    ) -> tuple[JournalEntry, bool]:
+        """Journal a submission and commit; return (entry, whether it was already there).
+
+        ``floor`` is the highest feedback number already used outside the journal (items
+        recorded before it existed); ``respond`` also records the participant as responded.
+        """
+        existing = self.find_submission(key)
+        if existing is not None:
+            return existing, True
+        try:
+            with self._lock, self._engine.begin() as conn:
+                number = self._next_number(conn, floor)
+                row = {
+                    "key": key,
+                    "feedback_id": f"FB-{number:04d}",
+                    "cycle": cycle,
+                    "participant_id": participant_id,
+                    "channel": channel,
+                    "payload": payload,
+                    "received": received,
+                    "late": late,
+                }
+                conn.execute(submissions.insert().values(**row))
+                if respond:
+                    self._respond(conn, cycle=cycle, participant_id=participant_id, at=received)
+        except IntegrityError as e:
+            again = self.find_submission(key)  # the same key, committed by another writer
+            if again is not None:
+                return again, True
+            raise CoproduceError(f"the journal refused a submission: {reason(e)}") from e
+        except Exception as e:
+            if isinstance(e, CoproduceError):
+                raise
+            raise CoproduceError(f"cannot journal the submission: {reason(e)}") from e
+        entry = self.find_submission(key)
+        if entry is None:  # pragma: no cover - committed above
+            raise CoproduceError("the journal lost a committed submission")
+        return entry, False
+
+    def find_submission(self, key: str) -> JournalEntry | None:
+        """Return the journal entry with idempotency ``key``, or None."""
+        with self.transaction() as conn:
+            row = conn.execute(select(submissions).where(submissions.c.key == key)).first()
+        return None if row is None else JournalEntry.model_validate(row._asdict())
+
+    def iter_submissions(
+        self, *, cycle: str | None = None, pending: bool = False, limit: int | None = None
+    ) -> list[JournalEntry]:
+        """Return journal entries in arrival order, optionally one cycle's, or only unrecorded."""
+        query = select(submissions).order_by(submissions.c.seq)
+        if cycle is not None:
+            query = query.where(submissions.c.cycle == cycle)
+        if pending:
+            query = query.where(submissions.c.recorded.is_(None))
+        if limit is not None:
+            query = query.limit(limit)
+        with self.transaction() as conn:
+            rows = conn.execute(query).all()
+        return [JournalEntry.model_validate(r._asdict()) for r in rows]
+
+    def count_submissions(self, *, cycle: str | None = None, pending: bool = False) -> int:
+        """Return how many entries the journal holds (of a cycle, or not yet recorded)."""
+        query = select(func.count()).select_from(submissions)
+        if cycle is not None:
+            query = query.where(submissions.c.cycle == cycle)
+        if pending:
+            query = query.where(submissions.c.recorded.is_(None))
+        with self.transaction() as conn:
+            return int(conn.scalar(query) or 0)
+
+    def counter_value(self) -> int | None:
+        """Return the last feedback number handed out, or None before the first."""
+        query = select(counters.c.value).where(counters.c.name == FEEDBACK_COUNTER)
+        with self.transaction() as conn:
+            value = conn.scalar(query)
+        return None if value is None else int(value)
+
+    def mark_recorded(self, seqs: Iterable[int], *, commit: str) -> None:
+        """Record that the entries ``seqs`` are in git at ``commit``."""
+        ids = sorted(set(seqs))
+        now = utcnow()
+        with self.transaction() as conn:
+            for start in range(0, len(ids), CHUNK):
+                conn.execute(
+                    update(submissions)
+                    .where(submissions.c.seq.in_(ids[start : start + CHUNK]))
+                    .values(recorded=now, recorded_commit=commit)
+                )
+
+    def _next_number(self, conn: Connection, floor: int) -> int:
+        # One atomic statement: creates the counter above ``floor`` or adds one to it. The row
+        # stays locked (PostgreSQL) or the database stays reserved (SQLite) until commit.
+        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+        statement = insert(counters).values(name=FEEDBACK_COUNTER, value=floor + 1)
+        upsert = statement.on_conflict_do_update(
+            index_elements=[counters.c.name], set_={"value": counters.c.value + 1}
+        )
+        return int(conn.scalar(upsert.returning(counters.c.value)) or 0)
+
+    def _respond(
+        self, conn: Connection, *, cycle: str, participant_id: str, at: dt.datetime
+    ) -> None:
+        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+        statement = insert(responses).values(cycle=cycle, participant_id=participant_id, at=at)
+        conn.execute(statement.on_conflict_do_nothing(index_elements=["cycle", "participant_id"]))
