@@ -29,11 +29,10 @@ from pydantic import (
     model_validator,
 )
 
+from coproduce.defaults import CONFIG_FILE, DEFAULT_PORTAL_URL, DEFAULT_TIMEZONE, STATE_DIR_NAME
 from coproduce.errors import InvalidInputError
 from coproduce.models import BUILT_IN_AUDIENCES, Audience, Person
 
-CONFIG_FILE = "coproduce.toml"
-STATE_DIR_NAME = ".coproduce"
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
 
 
@@ -53,7 +52,7 @@ class Settings(BaseModel):
     )
     author_email: str | None = Field(default=None, description="Acting person's email address.")
     portal_url: str = Field(
-        default="http://127.0.0.1:8080", description="Public address of the feedback portal."
+        default=DEFAULT_PORTAL_URL, description="Public address of the feedback portal."
     )
     smtp_url: str | None = Field(
         default=None,
@@ -71,7 +70,7 @@ class Settings(BaseModel):
         description="Send reminders this many days before a review closes.",
     )
     timezone: str = Field(
-        default="Europe/London", description="Time zone for deadlines and dates in messages."
+        default=DEFAULT_TIMEZONE, description="Time zone for deadlines and dates in messages."
     )
     state_dir: Path = Field(
         default=Path(STATE_DIR_NAME),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from coproduce.defaults import STATE_DIR_NAME
 from coproduce.errors import ConflictError
 from coproduce.models import Person
 from coproduce.resources import sample_guidance_dir
@@ -285,6 +286,6 @@ def _run_flow(run: DemoRun, name: str, **parameters: Any) -> Any:
 def _stop_embedded_server(repo_root: Path) -> None:
     from coproduce import runtime
 
-    state = repo_root / ".coproduce"
+    state = repo_root / STATE_DIR_NAME
     if state.is_dir():
         runtime.stop_server(state_dir=state)

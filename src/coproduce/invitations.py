@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from coproduce.channels.email import Outgoing
+from coproduce.defaults import DEFAULT_TIMEZONE
 from coproduce.errors import InvalidInputError
 from coproduce.models import Audience, ParticipantRecord, ReviewCycle
 from coproduce.store.register import Register
@@ -46,7 +47,7 @@ class Materials:
     draft_html: str | None = None
     youth_draft_html: str | None = None
     portal_url: str = DEFAULT_PORTAL_URL
-    timezone: str = "Europe/London"
+    timezone: str = DEFAULT_TIMEZONE
     has_changes: bool = False
 
 

@@ -18,6 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
 
 from coproduce import review
+from coproduce.defaults import DEFAULT_TIMEZONE
 from coproduce.errors import CoproduceError, NotFoundError
 from coproduce.models import SignoffDecision
 from coproduce.review.context import open_context
@@ -45,23 +46,30 @@ def check_worker(repo: str | None) -> str:
 
     try:
         workspace = open_workspace(repo=repo)
-        workspace.check_worker(shared_server=_shared_server(workspace.state_dir))
+        workspace.check_worker(shared_server=_shared_server())
     except CoproduceError as e:
         get_run_logger().error(f"cannot run here: {e}")
         raise
     return str(workspace.repo.root)
 
 
-def _shared_server(state_dir: Path) -> bool:
+def _shared_server() -> bool:
     from prefect.settings import get_current_settings
 
-    from coproduce import runtime
+    return is_shared_api(get_current_settings().api.url)
 
-    url = get_current_settings().api.url
+
+def is_shared_api(url: str | None) -> bool:
+    """Return whether a Prefect API is on another machine (so workers elsewhere may run flows).
+
+    The embedded server, and any server on loopback, serve this machine only.
+    """
+    from urllib.parse import urlsplit
+
     if not url:
         return False
-    embedded = runtime.read_server(state_dir)
-    return embedded is None or embedded.api_url != url.rstrip("/")
+    host = (urlsplit(url).hostname or "").lower()
+    return host not in {"127.0.0.1", "localhost", "::1"} and not host.startswith("127.")
 
 
 @task(name="record-feedback", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
@@ -268,7 +276,7 @@ def run_flow(name: str, **parameters: Any) -> Any:
 
 
 def build_deployments(
-    *, repo: str, cron: str = CLOCK_CRON, timezone: str = "Europe/London"
+    *, repo: str, cron: str = CLOCK_CRON, timezone: str = DEFAULT_TIMEZONE
 ) -> list[Any]:
     """Return a deployment per flow for ``repo``; the review clock runs on ``cron``."""
     from prefect.client.schemas.schedules import CronSchedule, IntervalSchedule
@@ -293,7 +301,7 @@ def build_deployments(
     return deployments
 
 
-def serve_flows(*, repo: str, cron: str = CLOCK_CRON, timezone: str = "Europe/London") -> None:
+def serve_flows(*, repo: str, cron: str = CLOCK_CRON, timezone: str = DEFAULT_TIMEZONE) -> None:
     """Serve every flow's deployment (with the review clock's schedule) until interrupted."""
     from prefect import serve
 

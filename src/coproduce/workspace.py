@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coproduce.config import Settings, load_settings, repo_from_environment
+from coproduce.defaults import CONFIG_FILE
 from coproduce.errors import StateError
 
 if TYPE_CHECKING:
@@ -160,7 +161,7 @@ def forget_workspaces() -> None:
 
 
 def _cache_key(root: Path, environ: Mapping[str, str]) -> tuple[object, ...]:
-    config = root / "coproduce.toml"
+    config = root / CONFIG_FILE
     try:
         stat = config.stat()
         mark: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)

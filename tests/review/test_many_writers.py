@@ -7,6 +7,7 @@ import email.policy
 import multiprocessing
 import os
 import re
+import socket
 from collections import Counter
 from pathlib import Path
 
@@ -38,9 +39,12 @@ class Counting:
 @pytest.fixture
 def relay():
     handler = Counting()
-    controller = Controller(handler, hostname="127.0.0.1", port=0)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
-    yield handler, controller.server.sockets[0].getsockname()[1]
+    yield handler, port
     controller.stop()
 
 

@@ -28,7 +28,7 @@ def upgrade() -> None:
     from coproduce.store.register.migrate import upgrade as run_upgrade
 
     settings = open_workspace().settings
-    with Register(str(settings.database_url), migrate=False) as reg:
+    with Register(str(settings.database_url), migrate=False, check=False) as reg:
         before, after = run_upgrade(reg.engine)
     where = reg.display_url
     if before == after:

@@ -101,7 +101,7 @@ def accept(
         payload=payload,
         received=received,
         late=late,
-        floor=0 if register.counter_value() is not None else highest_recorded_number(repo),
+        floor=0 if register.has_feedback_counter() else highest_recorded_number(repo),
         respond=submission.participant != ANONYMOUS,
     )
     return _receipt(entry, duplicate=duplicate)

@@ -18,6 +18,7 @@ from pathlib import Path
 import jinja2
 
 from coproduce.channels.email import Mailer, Outgoing, send_batch
+from coproduce.defaults import DEFAULT_PORTAL_URL, DEFAULT_TIMEZONE
 from coproduce.invitations import (
     Materials,
     build_invitation,
@@ -44,8 +45,8 @@ class RegisterOutreach:
         audiences: Iterable[Audience],
         mail_from: str = "coproduce <noreply@localhost>",
         organisation: str = "",
-        portal_url: str = "http://127.0.0.1:8080",
-        timezone: str = "Europe/London",
+        portal_url: str = DEFAULT_PORTAL_URL,
+        timezone: str = DEFAULT_TIMEZONE,
         templates: Path | None = None,
     ) -> None:
         self.register = register

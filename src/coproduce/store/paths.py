@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
+from coproduce.defaults import CONFIG_FILE
+from coproduce.defaults import STATE_DIR_NAME as STATE_DIR_NAME
 from coproduce.errors import InvalidInputError
 from coproduce.models import is_slug
 
-CONFIG_FILE = "coproduce.toml"
 GUIDANCE_DIR = "guidance"
 REVIEWS_DIR = "reviews"
 TEMPLATES_DIR = "templates"
-STATE_DIR_NAME = ".coproduce"
 TWIN_SUFFIX = ".young-people.md"
 
 

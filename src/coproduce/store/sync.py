@@ -8,10 +8,13 @@ several machines keep one linear history.
 
 from __future__ import annotations
 
+import contextlib
+
 from coproduce.errors import ConflictError, CoproduceError, NotFoundError
 from coproduce.store.plumbing import GitBackend
 
 PUSH_ATTEMPTS = 5
+REBASER = {"GIT_COMMITTER_NAME": "coproduce", "GIT_COMMITTER_EMAIL": "coproduce@localhost"}
 
 
 def check_remote(backend: GitBackend, remote: str) -> None:
@@ -42,9 +45,12 @@ def pull(backend: GitBackend, remote: str) -> None:
         backend.run("merge", "--ff-only", "--quiet", upstream, what="cannot fast-forward")
         return
     try:
-        backend.run("rebase", "--quiet", "--autostash", upstream, what="cannot rebase")
+        # Authors stay as they were; the rebased commits are committed by coproduce itself
+        # (a worker need not have a git identity of its own).
+        backend.run("rebase", "--quiet", "--autostash", upstream, env=REBASER, what="cannot rebase")
     except CoproduceError as e:
-        backend.run("rebase", "--abort")
+        with contextlib.suppress(CoproduceError):  # no rebase under way: nothing to abort
+            backend.run("rebase", "--abort")
         raise ConflictError(
             f"local commits in {backend.root} clash with {remote}/{branch}; resolve by hand"
             " (git pull --rebase) and run the command again"

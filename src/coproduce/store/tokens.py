@@ -24,12 +24,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 
+from coproduce.defaults import DEFAULT_PORTAL_URL
 from coproduce.errors import CoproduceError, InvalidInputError
 from coproduce.store.register import Register, participants, tokens
 
 PORTAL_ENV = "COPRODUCE_PORTAL_URL"
 KEY_FILE = "secret.key"
-DEFAULT_PORTAL_URL = "http://127.0.0.1:8080"
 TOKEN_GRACE = dt.timedelta(days=7)
 """How long after a cycle closes its links keep working (late comments are marked late)."""
 

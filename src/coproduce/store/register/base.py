@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import threading
 from collections.abc import Iterator
+from typing import IO
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
@@ -13,14 +15,47 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from coproduce.errors import ConflictError, CoproduceError
 from coproduce.store.register.engine import masked, open_engine, reason
 
-_LOCKS: dict[str, threading.RLock] = {}
+
+class _WriterQueue:
+    """Threads of this process, then processes on this machine, one at a time, in turn.
+
+    SQLite takes one writer at a time, and a writer that finds the file busy sleeps in steps of
+    up to 100 ms before it looks again, so forty writers in four processes wait seconds. Here
+    threads queue on a lock and processes on ``flock``, and each goes the moment the one
+    before has committed.
+    """
+
+    def __init__(self, path: str) -> None:
+        self._thread = threading.RLock()
+        self._path = f"{path}.writers.lock"
+        self._depth = 0
+        self._handle: IO[str] | None = None
+
+    def __enter__(self) -> None:
+        self._thread.acquire()
+        if self._depth == 0:
+            try:
+                handle = open(self._path, "a+")
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            except OSError:
+                handle = None  # a read-only folder: SQLite's own locking still holds
+            self._handle = handle
+        self._depth += 1
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._handle is not None:
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
+        self._thread.release()
+
+
+_LOCKS: dict[str, _WriterQueue] = {}
 _LOCKS_GUARD = threading.Lock()
 
 
 def _file_lock(url: str) -> contextlib.AbstractContextManager[object]:
-    # SQLite takes one writer at a time, and a writer that finds the file busy sleeps in steps
-    # of milliseconds before it looks again. Threads of one process (a flow's batches side by
-    # side) queue here instead, and each goes the moment the one before has committed.
     try:
         parsed = make_url(url)
     except (SQLAlchemyError, ValueError):
@@ -28,7 +63,7 @@ def _file_lock(url: str) -> contextlib.AbstractContextManager[object]:
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return contextlib.nullcontext()
     with _LOCKS_GUARD:
-        return _LOCKS.setdefault(str(parsed.database), threading.RLock())
+        return _LOCKS.setdefault(str(parsed.database), _WriterQueue(str(parsed.database)))
 
 
 class RegisterBase:

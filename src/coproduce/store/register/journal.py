@@ -63,9 +63,6 @@ class Journal(RegisterBase):
         ``floor`` is the highest feedback number already used outside the journal (items
         recorded before it existed); ``respond`` also records the participant as responded.
         """
-        existing = self.find_submission(key)
-        if existing is not None:
-            return existing, True
         try:
             with self._lock, self._engine.begin() as conn:
                 number = self._next_number(conn, floor)
@@ -79,7 +76,7 @@ class Journal(RegisterBase):
                     "received": received,
                     "late": late,
                 }
-                conn.execute(submissions.insert().values(**row))
+                seq = conn.scalar(submissions.insert().values(**row).returning(submissions.c.seq))
                 if respond:
                     self._respond(conn, cycle=cycle, participant_id=participant_id, at=received)
         except IntegrityError as e:
@@ -91,10 +88,7 @@ class Journal(RegisterBase):
             if isinstance(e, CoproduceError):
                 raise
             raise CoproduceError(f"cannot journal the submission: {reason(e)}") from e
-        entry = self.find_submission(key)
-        if entry is None:  # pragma: no cover - committed above
-            raise CoproduceError("the journal lost a committed submission")
-        return entry, False
+        return JournalEntry.model_validate({**row, "seq": seq}), False
 
     def find_submission(self, key: str) -> JournalEntry | None:
         """Return the journal entry with idempotency ``key``, or None."""
@@ -127,12 +121,14 @@ class Journal(RegisterBase):
         with self.transaction() as conn:
             return int(conn.scalar(query) or 0)
 
-    def counter_value(self) -> int | None:
-        """Return the last feedback number handed out, or None before the first."""
+    def has_feedback_counter(self) -> bool:
+        """Return whether feedback ids have been handed out from the journal yet."""
+        if getattr(self, "_counter_seen", False):
+            return True  # a counter, once made, is never removed
         query = select(counters.c.value).where(counters.c.name == FEEDBACK_COUNTER)
         with self.transaction() as conn:
-            value = conn.scalar(query)
-        return None if value is None else int(value)
+            self._counter_seen = conn.scalar(query) is not None
+        return self._counter_seen
 
     def mark_recorded(self, seqs: Iterable[int], *, commit: str) -> None:
         """Record that the entries ``seqs`` are in git at ``commit``."""
