@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-import yaml
-
 from coproduce.errors import CoproduceError
 from coproduce.models import FeedbackItem, load_model
 from coproduce.review import record
@@ -41,7 +39,7 @@ def iter_feedback(repo: GuidanceRepo, cycle_id: str) -> list[FeedbackItem]:
     folder = repo.root / record.REVIEWS / cycle_id / FEEDBACK_DIR
     items = []
     for path in sorted(folder.glob("FB-*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = record.load_yaml(path.read_text(encoding="utf-8"))
         items.append(load_model(FeedbackItem, data, what=str(path.relative_to(repo.root))))
     return items
 
@@ -49,7 +47,7 @@ def iter_feedback(repo: GuidanceRepo, cycle_id: str) -> list[FeedbackItem]:
 def load_item(repo: GuidanceRepo, cycle_id: str, feedback_id: str) -> FeedbackItem:
     """Return one recorded feedback item."""
     path = repo.root / feedback_path(cycle_id, feedback_id)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = record.load_yaml(path.read_text(encoding="utf-8"))
     return load_model(FeedbackItem, data, what=feedback_path(cycle_id, feedback_id))
 
 

@@ -109,7 +109,7 @@ def accept(
 
 def _proposed(repo: GuidanceRepo, slug: str, rev: str) -> Document:
     # Parsed once per process and commit: a busy portal checks every section against it.
-    sha = repo.resolve(rev)
+    sha = rev if re.fullmatch(r"[0-9a-f]{40}", rev) else repo.resolve(rev)
     key = (f"intake:{slug}", sha)
     found = repo.parsed_blobs.get(key)
     if not isinstance(found, Document):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -15,6 +17,7 @@ from coproduce.models import Person, ReviewCycle, load_model
 if TYPE_CHECKING:
     from coproduce.store import GuidanceRepo
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 REVIEWS = "reviews"
 CYCLE_FILE = "cycle.yaml"
 DECISION_FILE = "decision.yaml"
@@ -33,14 +36,31 @@ def cycle_exists(repo: GuidanceRepo, cycle_id: str) -> bool:
 def load_cycle(repo: GuidanceRepo, cycle_id: str) -> ReviewCycle:
     """Return the cycle recorded under ``reviews/<cycle_id>/``; NotFoundError when none."""
     path = repo.root / cycle_path(cycle_id)
-    if "/" in cycle_id or not path.is_file():
+    try:
+        stat = path.stat() if "/" not in cycle_id else None
+    except OSError:
+        stat = None
+    if stat is None:
         known = ", ".join(iter_cycle_ids(repo)) or "none yet"
         raise NotFoundError(f"no review cycle {cycle_id!r} (known: {known})")
+    # Parsed once per version of the file: a busy portal reads the cycle on every submission.
+    return _parse_cycle(path, stat.st_mtime_ns, stat.st_size, stat.st_ino, cycle_id).model_copy(
+        deep=True
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_cycle(path: Path, mtime_ns: int, size: int, inode: int, cycle_id: str) -> ReviewCycle:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
         raise InvalidInputError(f"{cycle_path(cycle_id)} is not valid YAML: {e}") from e
     return load_model(ReviewCycle, data, what=cycle_path(cycle_id))
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML with libyaml when it is there (ten times faster), else in pure Python."""
+    return yaml.load(text, Loader=_LOADER)
 
 
 def iter_cycle_ids(repo: GuidanceRepo) -> list[str]:
