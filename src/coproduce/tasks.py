@@ -190,12 +190,10 @@ CLOCK_CRON = "0 * * * *"
 
 
 def flows_dir() -> Path:
-    """Return the folder of flow files (``flows/`` of the checkout, or COPRODUCE_FLOWS)."""
-    import os
+    """Return the folder of flow files (shipped as package data, see coproduce.resources)."""
+    from coproduce.resources import flows_dir as folder
 
-    from coproduce.resources import CHECKOUT
-
-    return Path(os.environ.get("COPRODUCE_FLOWS", CHECKOUT / "flows"))
+    return folder()
 
 
 def entrypoint(name: str) -> str:
