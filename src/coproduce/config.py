@@ -74,6 +74,12 @@ class Settings(BaseModel):
         description="SQLAlchemy URL of the personal-data register; default SQLite in the state"
         " folder.",
     )
+    prefect_idle_minutes: float = Field(
+        default=30,
+        gt=0,
+        description="Stop the embedded Prefect server after this many minutes with no command"
+        " or flow using it (the next command starts it again).",
+    )
     audiences: list[Audience] = Field(
         default_factory=list, description="Audiences of your own, added to the built-in ones."
     )
@@ -171,6 +177,7 @@ _KEYS: tuple[_Key, ...] = (
     _Key("storage", "state_dir", "state_dir", "COPRODUCE_STATE", ""),
     _Key("storage", "database_url", "database_url", "COPRODUCE_DATABASE_URL",
          '"postgresql+psycopg://coproduce@db.example.org/coproduce"'),
+    _Key("prefect", "idle_minutes", "prefect_idle_minutes", "COPRODUCE_PREFECT_IDLE_MINUTES", ""),
 )  # fmt: skip
 _LIST_FIELDS = frozenset({"reminder_days"})
 AUTHOR_ENV = "COPRODUCE_AUTHOR"

@@ -293,7 +293,8 @@ def script_api(repo: str | None = None) -> Iterator[str]:
         yield configured
         return
     guidance = GuidanceRepo.find(explicit=Path(repo) if repo else None)
-    handle = runtime.ensure_server(state_dir=Path(guidance.state_dir))
+    idle = guidance.settings.prefect_idle_minutes
+    handle = runtime.ensure_server(state_dir=Path(guidance.state_dir), idle_minutes=idle)
     runtime.activate(handle)
     updates: dict[Any, Any] = {PREFECT_API_URL: handle.api_url}
     if handle.home is not None:

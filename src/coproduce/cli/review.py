@@ -26,7 +26,8 @@ def run_flow(repo: GuidanceRepo, name: str, **parameters: Any) -> Any:
     """Run one flow against PREFECT_API_URL, else the embedded server (started once)."""
     from coproduce import runtime
 
-    runtime.activate(runtime.ensure_server(state_dir=Path(repo.state_dir)))
+    idle = repo.settings.prefect_idle_minutes
+    runtime.activate(runtime.ensure_server(state_dir=Path(repo.state_dir), idle_minutes=idle))
     from coproduce import tasks  # prefect is imported only now, with its API set
 
     return tasks.run_flow(name, repo=str(repo.root), **parameters)
@@ -197,7 +198,8 @@ def serve(
         stopped = runtime.stop_server(state_dir=Path(repo.state_dir))
         info("Stopped the embedded Prefect server" if stopped else "No embedded server was running")
         return
-    handle = runtime.ensure_server(state_dir=Path(repo.state_dir))
+    idle = repo.settings.prefect_idle_minutes
+    handle = runtime.ensure_server(state_dir=Path(repo.state_dir), idle_minutes=idle)
     runtime.activate(handle)
     info(f"Prefect API: {handle.api_url}" + (" (embedded)" if handle.embedded else ""))
     from coproduce import tasks
