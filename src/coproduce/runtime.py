@@ -35,6 +35,7 @@ LOG_FILE = "server.log"
 LOCK_FILE = "server.lock"
 HOST = "127.0.0.1"
 DEFAULT_IDLE_MINUTES = 30.0
+QUIET_LOGGING = ("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
 OFFLINE_ENV = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_UI_ENABLED": "true",
@@ -140,9 +141,15 @@ def stop_server(*, state_dir: Path, grace: float = 10.0) -> bool:
         return True
 
 
-def activate(handle: ServerHandle) -> None:
-    """Point this process at ``handle`` (call before prefect is first imported)."""
+def activate(handle: ServerHandle, *, quiet: bool = False) -> None:
+    """Point this process at ``handle`` (call before prefect is first imported).
+
+    With ``quiet``, Prefect's own log lines stay out of the terminal (they still reach the
+    server) unless PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL says otherwise.
+    """
     os.environ.update(handle.env())
+    if quiet:
+        os.environ.setdefault(QUIET_LOGGING[0], QUIET_LOGGING[1])
 
 
 def find_servers(under: Path) -> list[tuple[int, Path]]:
@@ -187,7 +194,7 @@ def _start(folder: Path, *, timeout: float, idle_seconds: float) -> ServerHandle
     )
     command = [
         *(sys.executable, "-m", "coproduce.watchdog", "--folder", str(folder)),
-        *("--idle-seconds", f"{idle_seconds:g}", "--"),
+        *("--idle-seconds", f"{idle_seconds:g}", "--flowhost", "--"),
         *(*prefect_command(), "server", "start", "--host", HOST, "--port", str(port)),
     ]
     with open(folder / LOG_FILE, "ab") as log:

@@ -1,8 +1,9 @@
 """Keep the embedded Prefect server alive only while it is wanted.
 
-``python -m coproduce.watchdog --folder F --idle-seconds N -- prefect server start ...`` runs
-as the leader of its own process group, starts the server as its child and, every couple of
-seconds, stops the whole group and exits when:
+``python -m coproduce.watchdog --folder F --idle-seconds N [--flowhost] -- prefect server
+start ...`` runs as the leader of its own process group, starts the server as its child (and,
+with ``--flowhost``, the warm flow host of ``coproduce.flowhost``, started again whenever it
+exits) and, every couple of seconds, stops the whole group and exits when:
 
 - the folder ``F`` (the server's state folder) is gone, or
 - no process holds ``F/users.lock`` and ``F/last-used`` is older than ``N`` seconds.
@@ -30,6 +31,7 @@ LAST_USED = "last-used"
 SERVER_LOCK = "server.lock"
 SERVER_FILE = "server.json"
 POLL_SECONDS = 2.0
+RESPAWN_SECONDS = 10.0
 GRACE_SECONDS = 8.0
 _HELD: list[object] = []
 
@@ -73,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m coproduce.watchdog")
     parser.add_argument("--folder", type=Path, required=True)
     parser.add_argument("--idle-seconds", type=float, required=True)
+    parser.add_argument("--flowhost", action="store_true")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -83,10 +86,18 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(sig, lambda number, _frame: stopping.append(signal.Signals(number).name))
     watch = Watch(args.folder, args.idle_seconds)
     child = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+    host: subprocess.Popen[bytes] | None = None
+    host_started = 0.0
     while not stopping:
         if child.poll() is not None:
             say(f"server exited with {child.returncode}")
+            stop_group(child)
             return child.returncode or 0
+        host_down = host is None or host.poll() is not None
+        if args.flowhost and host_down and time.monotonic() - host_started > RESPAWN_SECONDS:
+            host_started = time.monotonic()
+            flowhost = ["-m", "coproduce.flowhost", "--folder", str(watch.folder)]
+            host = subprocess.Popen([sys.executable, *flowhost], stdin=subprocess.DEVNULL)
         reason = watch.reason_to_stop()
         if reason is not None and _forget_server(watch.folder, still=watch):
             say(f"stopping the server: {reason}")
