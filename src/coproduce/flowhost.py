@@ -104,7 +104,7 @@ def run_flow(folder: Path, name: str, parameters: dict[str, Any]) -> tuple[bool,
 
 
 def serve(folder: Path) -> None:
-    """Load prefect and every flow, then answer requests until the folder is gone."""
+    """Load prefect and every flow, then answer requests until the folder or watchdog is gone."""
     from prefect.flows import load_flow_from_entrypoint
 
     from coproduce import tasks
@@ -119,7 +119,8 @@ def serve(folder: Path) -> None:
     with socket.create_server((HOST, 0)) as listener:
         listener.settimeout(1.0)
         _write_host_file(folder, port=listener.getsockname()[1], token=token)
-        while folder.is_dir():
+        parent = os.getppid()
+        while folder.is_dir() and os.getppid() == parent:  # gone with its watchdog
             _reap()
             try:
                 connection, _ = listener.accept()

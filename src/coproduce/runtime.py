@@ -267,7 +267,7 @@ def _is_our_server(pid: int) -> bool:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return True
-    if b"coproduce.watchdog" in cmdline:
+    if b"coproduce.watchdog" in cmdline or b"coproduce.flowhost" in cmdline:
         return True
     return b"server" in cmdline and any(b"prefect" in part for part in cmdline)
 
