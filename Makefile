@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_WORKSPACE ?= ./demo-workspace
 
-.PHONY: demo test check lint format typecheck bench system clean
+.PHONY: demo test wheel check lint format typecheck bench system clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,8 +19,13 @@ system:
 demo: $(STAMP)
 	$(BIN)/coproduce demo --workspace $(DEMO_WORKSPACE) --fresh
 
+# The full suite includes tests/test_packaging.py: build the wheel, install it (no -e) into a
+# fresh venv from .venv/wheelhouse, run init --sample, a redline and a launch from it.
 test: $(STAMP) system
 	$(BIN)/python -m pytest -q
+
+wheel: $(STAMP)
+	$(BIN)/python -m pytest -q tests/test_packaging.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

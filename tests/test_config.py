@@ -47,6 +47,7 @@ def test_the_file_init_writes_is_valid_toml_and_changes_no_default(tmp_path):
         "review",
         "storage",
         "repository",
+        "prefect",
     }
     assert load_settings(tmp_path, {}) == load_settings(
         None, {"COPRODUCE_STATE": str(tmp_path / ".coproduce")}

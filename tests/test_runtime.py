@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -72,3 +76,76 @@ def test_one_server_is_started_reused_and_stopped_by_pid(
         assert runtime.stop_server(state_dir=tmp_path) is True
     assert not runtime.is_healthy(first.api_url)
     assert runtime.read_server(tmp_path) is None
+
+
+def wait_until(condition: Callable[[], bool], *, seconds: float) -> bool:
+    """Poll ``condition`` every 0.2 s for up to ``seconds``; return whether it came true."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return condition()
+
+
+@pytest.mark.prefect_server
+@pytest.mark.slow
+def test_the_server_stops_itself_when_its_state_folder_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    state = tmp_path / "state"
+    handle = runtime.ensure_server(state_dir=state)
+    try:
+        assert {pid for pid, _home in runtime.find_servers(tmp_path)} >= {handle.pid}
+        shutil.rmtree(state)
+        assert wait_until(lambda: not runtime.find_servers(tmp_path), seconds=15)
+        assert not runtime.is_healthy(handle.api_url)
+    finally:
+        runtime.release(state)
+        for pid, _home in runtime.find_servers(tmp_path):
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.prefect_server
+@pytest.mark.slow
+def test_the_server_stays_while_a_process_uses_it_and_stops_when_idle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    handle = runtime.ensure_server(state_dir=tmp_path, idle_minutes=0.05)  # 3 seconds
+    try:
+        time.sleep(6)
+        assert runtime.is_healthy(handle.api_url), "stopped while this process still used it"
+        runtime.release(tmp_path)
+        assert wait_until(lambda: not runtime.find_servers(tmp_path), seconds=20)
+        assert not runtime.is_healthy(handle.api_url)
+        assert runtime.read_server(tmp_path) is None
+        log = (runtime.prefect_dir(tmp_path) / runtime.LOG_FILE).read_text(encoding="utf-8")
+        assert "stopping the server: unused for" in log
+    finally:
+        runtime.stop_server(state_dir=tmp_path)
+
+
+@pytest.mark.prefect_server
+@pytest.mark.slow
+def test_a_command_that_has_exited_keeps_the_server_warm_until_the_idle_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    code = (
+        "import sys; from pathlib import Path; from coproduce import runtime;"
+        "print(runtime.ensure_server(state_dir=Path(sys.argv[1]), idle_minutes=0.15).api_url)"
+    )
+    started = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    url = started.stdout.strip()
+    try:
+        assert runtime.is_healthy(url), "a server nobody holds stopped before its idle limit"
+        reused = runtime.ensure_server(state_dir=tmp_path, idle_minutes=0.15)
+        assert reused.reused and reused.api_url == url
+        runtime.release(tmp_path)
+        assert wait_until(lambda: not runtime.find_servers(tmp_path), seconds=30)
+    finally:
+        runtime.stop_server(state_dir=tmp_path)

@@ -93,6 +93,12 @@ class Settings(BaseModel):
         " process. Environment only (never in coproduce.toml, which is in git); unset: a key"
         " file made once in the state folder.",
     )
+    prefect_idle_minutes: float = Field(
+        default=30,
+        gt=0,
+        description="Stop the embedded Prefect server after this many minutes with no command"
+        " or flow using it (the next command starts it again).",
+    )
     audiences: list[Audience] = Field(
         default_factory=list, description="Audiences of your own, added to the built-in ones."
     )
@@ -218,6 +224,7 @@ _KEYS: tuple[_Key, ...] = (
     _Key("storage", "database_url", "database_url", "COPRODUCE_DATABASE_URL",
          '"postgresql+psycopg://coproduce@db.example.org/coproduce"'),
     _Key("repository", "remote", "remote", "COPRODUCE_REMOTE", '"origin"'),
+    _Key("prefect", "idle_minutes", "prefect_idle_minutes", "COPRODUCE_PREFECT_IDLE_MINUTES", ""),
 )  # fmt: skip
 _ENV_ONLY = frozenset({"secret_key"})
 REPO_ENV = "COPRODUCE_REPO"

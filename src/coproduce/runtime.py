@@ -1,8 +1,12 @@
 """Supervise the one embedded Prefect server coproduce uses when PREFECT_API_URL is not set.
 
 Nothing here imports prefect: the server runs as ``prefect server start`` from this
-interpreter's environment, its database lives in the state directory, and a small JSON file
-(pid, port, url) lets every later command reuse it and ``stop_server`` end it by PID.
+interpreter's environment under a watchdog (``coproduce.watchdog``, the leader of the server's
+process group), its database lives in the state directory, and a small JSON file (pid of the
+watchdog, port, url) lets every later command reuse it and ``stop_server`` end it by PID.
+Every process using the server holds a shared lock on ``users.lock`` and touches
+``last-used``; the watchdog stops the server when its folder is gone or it is unused for
+``prefect.idle_minutes``.
 """
 
 from __future__ import annotations
@@ -21,13 +25,17 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from coproduce.errors import CoproduceError, StateError
+from coproduce.watchdog import LAST_USED, USERS_LOCK
 
 SERVER_FILE = "server.json"
 LOG_FILE = "server.log"
 LOCK_FILE = "server.lock"
 HOST = "127.0.0.1"
+DEFAULT_IDLE_MINUTES = 30.0
+QUIET_LOGGING = ("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
 OFFLINE_ENV = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_UI_ENABLED": "true",
@@ -86,25 +94,42 @@ def read_server(state_dir: Path) -> ServerHandle | None:
     return ServerHandle(api_url=url, home=prefect_dir(state_dir) / "home", pid=pid, embedded=True)
 
 
-def ensure_server(*, state_dir: Path, timeout: float = 60.0) -> ServerHandle:
-    """Return the Prefect API to use: PREFECT_API_URL, else the embedded server (started once)."""
+def ensure_server(
+    *, state_dir: Path, timeout: float = 60.0, idle_minutes: float | None = None
+) -> ServerHandle:
+    """Return the Prefect API to use: PREFECT_API_URL, else the embedded server (started once).
+
+    This process counts as using the embedded server until it exits or calls ``release``; a
+    server started here stops itself after ``idle_minutes`` (default 30) with no user.
+    """
     external = os.environ.get("PREFECT_API_URL")
     if external and not _is_embedded_url(external, state_dir):
         return ServerHandle(api_url=external.rstrip("/"))
     folder = prefect_dir(state_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    _hold(folder)
     with _locked(folder / LOCK_FILE):
+        (folder / LAST_USED).touch()
         current = read_server(state_dir)
         if current is not None and _wait_healthy(current.api_url, current.pid, timeout=timeout):
             return ServerHandle(**{**current.__dict__, "reused": True})
         if current is not None:
             _terminate(current.pid or 0)
-        return _start(folder, timeout=timeout)
+        minutes = DEFAULT_IDLE_MINUTES if idle_minutes is None else idle_minutes
+        return _start(folder, timeout=timeout, idle_seconds=minutes * 60)
+
+
+def release(state_dir: Path) -> None:
+    """Stop counting this process as a user of the embedded server (it may then go idle)."""
+    handle = _HELD.pop(prefect_dir(state_dir).resolve(), None)
+    if handle is not None:
+        handle.close()
 
 
 def stop_server(*, state_dir: Path, grace: float = 10.0) -> bool:
     """Stop the embedded server by its PID; return whether one was running."""
     folder = prefect_dir(state_dir)
+    release(state_dir)
     if not folder.is_dir():
         return False
     with _locked(folder / LOCK_FILE):
@@ -116,12 +141,37 @@ def stop_server(*, state_dir: Path, grace: float = 10.0) -> bool:
         return True
 
 
-def activate(handle: ServerHandle) -> None:
-    """Point this process at ``handle`` (call before prefect is first imported)."""
+def activate(handle: ServerHandle, *, quiet: bool = False) -> None:
+    """Point this process at ``handle`` (call before prefect is first imported).
+
+    With ``quiet``, Prefect's own log lines stay out of the terminal (they still reach the
+    server) unless PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL says otherwise.
+    """
     os.environ.update(handle.env())
+    if quiet:
+        os.environ.setdefault(QUIET_LOGGING[0], QUIET_LOGGING[1])
 
 
-def _start(folder: Path, *, timeout: float) -> ServerHandle:
+def find_servers(under: Path) -> list[tuple[int, Path]]:
+    """Return (pid, PREFECT_HOME) of every embedded server process whose home is under ``under``."""
+    root = under.resolve()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or not _is_our_server(int(entry.name)):
+            continue
+        try:
+            environ = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        for item in environ:
+            if item.startswith(b"PREFECT_HOME="):
+                home = Path(os.fsdecode(item.split(b"=", 1)[1]))
+                if home.is_relative_to(root):
+                    found.append((int(entry.name), home))
+    return found
+
+
+def _start(folder: Path, *, timeout: float, idle_seconds: float) -> ServerHandle:
     home = folder / "home"
     home.mkdir(parents=True, exist_ok=True)
     port = _free_port()
@@ -142,7 +192,11 @@ def _start(folder: Path, *, timeout: float) -> ServerHandle:
             "PREFECT_SERVER_API_PORT": str(port),
         }
     )
-    command = [*prefect_command(), "server", "start", "--host", HOST, "--port", str(port)]
+    command = [
+        *(sys.executable, "-m", "coproduce.watchdog", "--folder", str(folder)),
+        *("--idle-seconds", f"{idle_seconds:g}", "--flowhost", "--"),
+        *(*prefect_command(), "server", "start", "--host", HOST, "--port", str(port)),
+    ]
     with open(folder / LOG_FILE, "ab") as log:
         process = subprocess.Popen(
             command,
@@ -175,7 +229,7 @@ def _wait_healthy(url: str, pid: int | None, *, timeout: float) -> bool:
 
 
 def _terminate(pid: int, *, grace: float = 10.0) -> None:
-    # The server runs in its own session; signal the whole group so uvicorn goes too.
+    # The watchdog leads the server's own session: signal the whole group so uvicorn goes too.
     for sig in (signal.SIGTERM, signal.SIGKILL):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, sig)
@@ -213,6 +267,8 @@ def _is_our_server(pid: int) -> bool:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return True
+    if b"coproduce.watchdog" in cmdline or b"coproduce.flowhost" in cmdline:
+        return True
     return b"server" in cmdline and any(b"prefect" in part for part in cmdline)
 
 
@@ -225,6 +281,19 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((HOST, 0))
         return int(s.getsockname()[1])
+
+
+_HELD: dict[Path, IO[str]] = {}
+
+
+def _hold(folder: Path) -> None:
+    # A shared lock held until this process ends (or release): the watchdog sees a user.
+    key = folder.resolve()
+    if key in _HELD:
+        return
+    handle = open(folder / USERS_LOCK, "a+")  # noqa: SIM115 - held for the process's life
+    fcntl.flock(handle, fcntl.LOCK_SH)
+    _HELD[key] = handle
 
 
 @contextlib.contextmanager

@@ -248,12 +248,10 @@ RECORD_INTERVAL_S = 60
 
 
 def flows_dir() -> Path:
-    """Return the folder of flow files (``flows/`` of the checkout, or COPRODUCE_FLOWS)."""
-    import os
+    """Return the folder of flow files (shipped as package data, see coproduce.resources)."""
+    from coproduce.resources import flows_dir as folder
 
-    from coproduce.resources import CHECKOUT
-
-    return Path(os.environ.get("COPRODUCE_FLOWS", CHECKOUT / "flows"))
+    return folder()
 
 
 def entrypoint(name: str) -> str:
@@ -357,7 +355,8 @@ def script_api(repo: str | None = None) -> Iterator[str]:
         yield configured
         return
     workspace = open_workspace(repo=repo, sync=False)
-    handle = runtime.ensure_server(state_dir=workspace.state_dir)
+    idle = workspace.settings.prefect_idle_minutes
+    handle = runtime.ensure_server(state_dir=workspace.state_dir, idle_minutes=idle)
     runtime.activate(handle)
     updates: dict[Any, Any] = {PREFECT_API_URL: handle.api_url}
     if handle.home is not None:

@@ -23,13 +23,27 @@ app = typer.Typer(name="review", help="Review cycles: start, list, status, remin
 
 
 def run_flow(repo: GuidanceRepo, name: str, **parameters: Any) -> Any:
-    """Run one flow against PREFECT_API_URL, else the embedded server (started once)."""
-    from coproduce import runtime
+    """Run one flow against PREFECT_API_URL, else the embedded server (started once).
 
-    runtime.activate(runtime.ensure_server(state_dir=Path(repo.state_dir)))
+    With the embedded server warm, its flow host runs the flow (this process never imports
+    prefect); with --verbose, or when no host answers, the flow runs here.
+    """
+    from coproduce import runtime
+    from coproduce.cli.common import OPTIONS
+
+    idle = repo.settings.prefect_idle_minutes
+    handle = runtime.ensure_server(state_dir=Path(repo.state_dir), idle_minutes=idle)
+    parameters["repo"] = str(repo.root)
+    if handle.embedded and handle.home is not None and not OPTIONS.verbose:
+        from coproduce import flowhost
+
+        done, result = flowhost.run_flow(handle.home.parent, name, parameters)
+        if done:
+            return result
+    runtime.activate(handle, quiet=not OPTIONS.verbose)
     from coproduce import tasks  # prefect is imported only now, with its API set
 
-    return tasks.run_flow(name, repo=str(repo.root), **parameters)
+    return tasks.run_flow(name, **parameters)
 
 
 @app.command("start")
@@ -197,7 +211,8 @@ def serve(
         stopped = runtime.stop_server(state_dir=Path(repo.state_dir))
         info("Stopped the embedded Prefect server" if stopped else "No embedded server was running")
         return
-    handle = runtime.ensure_server(state_dir=Path(repo.state_dir))
+    idle = repo.settings.prefect_idle_minutes
+    handle = runtime.ensure_server(state_dir=Path(repo.state_dir), idle_minutes=idle)
     runtime.activate(handle)
     info(f"Prefect API: {handle.api_url}" + (" (embedded)" if handle.embedded else ""))
     from coproduce import tasks

@@ -1,0 +1,1 @@
+"""Built-in templates and the Word reference file, shipped as coproduce._templates."""
