@@ -20,7 +20,7 @@ def test_import_list_and_erase_keep_names_out_unless_asked(cli, tmp_path: Path) 
     imported = cli("participants", "import", "../people.csv", cwd=repo)
     assert imported.code == 0, imported.err
     assert "Added 2 participants" in imported.out
-    assert "consent to be named was not recorded for 1" in imported.err
+    assert "consent to be named was not recorded for row 3 of people.csv" in imported.err
     database = repo / ".coproduce" / "register.sqlite3"
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
 

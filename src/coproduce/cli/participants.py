@@ -63,9 +63,11 @@ def import_(
     if report.skipped_existing:
         info(f"Skipped {len(report.skipped_existing)} already registered")
     if report.consent_withheld:
+        rows = ", ".join(str(n) for n in report.consent_withheld_rows)
+        noun = "row" if len(report.consent_withheld_rows) == 1 else "rows"
         warn(
-            f"consent to be named was not recorded for {len(report.consent_withheld)} "
-            "young people or under-18s (they are never named)"
+            f"consent to be named was not recorded for {noun} {rows} of {report.source}: "
+            "under 18, or a young person whose age is not given (they are never named)"
         )
 
 

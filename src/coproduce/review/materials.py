@@ -70,11 +70,22 @@ def render_materials(*, repo: GuidanceRepo, cycle_id: str) -> dict[str, Path]:
     return {k: folder / v for k, v in names.items()}
 
 
-def _render_changes(repo: GuidanceRepo, slug: str, base: str, proposed: str) -> str | None:
-    """Return the HTML redline from the approved base to the draft, None when nothing changed."""
+def _render_changes(repo: GuidanceRepo, slug: str, base: str | None, proposed: str) -> str | None:
+    """Return the HTML redline from the approved base to the draft, None when nothing changed.
+
+    A first version (no base) is shown whole, as new.
+    """
     from coproduce.errors import InvalidInputError
     from coproduce.redline import redline
 
+    if base is None:
+        from coproduce.models import Document
+        from coproduce.redline.change import compute_changes
+        from coproduce.redline.html import render_redline_html
+
+        draft = repo.read_document(slug, rev=proposed)
+        empty = Document(slug=slug, meta=draft.meta, blocks=[])
+        return render_redline_html(compute_changes(empty, draft))
     try:
         return redline(repo, slug, base=base, proposed=proposed).html()
     except InvalidInputError:  # identical versions: there is nothing to show
