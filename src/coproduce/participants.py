@@ -120,6 +120,65 @@ def erase_participant(register: Register, participant_id: str) -> bool:
     return register.erase_participant(participant_id)
 
 
+class Erasure(BaseModel):
+    """What an erasure removed, and any file in the state folder that still names the person."""
+
+    participant_id: str
+    fields: list[str] = Field(default_factory=list)
+    messages_deleted: int = 0
+    still_found_in: list[str] = Field(default_factory=list)
+
+
+def erase_everywhere(register: Register, participant_id: str, *, state_dir: Path) -> Erasure:
+    """Erase a person from the register and the state folder: the sent messages in the outbox
+    are deleted and the register's file rewritten, so no file left there holds their name or
+    email. Any other file that still does is reported, never silently kept.
+    """
+    record = register.get_participant(participant_id)
+    erase_participant(register, participant_id)
+    register.compact()
+    result = Erasure(participant_id=participant_id, fields=_held_fields(record))
+    outbox = state_dir / "outbox"
+    if outbox.is_dir():
+        for path in sorted(outbox.rglob("*.eml")):
+            if participant_id in path.name:
+                path.unlink()
+                result.messages_deleted += 1
+    # The worker's address is the worker's, not the young person's: it is not searched for.
+    needles = [record.email.encode()]
+    if len(record.name) >= 5:
+        needles.append(record.name.encode())
+    result.still_found_in = _files_holding(state_dir, needles)
+    return result
+
+
+def _held_fields(record: ParticipantRecord) -> list[str]:
+    fields = ["name", "email"]
+    if record.organisation:
+        fields.append("organisation")
+    if record.age_band != UNKNOWN_AGE:
+        fields.append("age")
+    if record.via_worker_email:
+        fields.append("worker's email")
+    if record.extra:
+        fields.append("other details")
+    return fields
+
+
+def _files_holding(folder: Path, needles: list[bytes]) -> list[str]:
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.is_symlink():
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if any(n and n in data for n in needles):
+            found.append(str(path.relative_to(folder)))
+    return found
+
+
 def list_participants(register: Register, *, include_erased: bool = True) -> list[ParticipantEntry]:
     """Return the register's participants in the order they were added."""
     entries = register.list_entries()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,7 @@ from coproduce.review import load_cycle
 from coproduce.review.record import save_cycle
 from coproduce.store import GuidanceRepo
 from tests.review.conftest import LEAD, NOW, make_repo
-from tests.review.test_cli import run, start
+from tests.review.test_cli import NO_PREFECT, run, start
 
 
 @pytest.fixture
@@ -171,11 +174,6 @@ def test_a_document_never_approved_is_reviewed_as_a_first_version(tmp_path: Path
 def test_closing_early_asks_first_and_no_leaves_the_cycle_open(repo: GuidanceRepo) -> None:
     cycle_id = start(repo).stdout.strip()
     move(repo, cycle_id, CycleEvent.LAUNCH)
-    import os
-    import subprocess
-    import sys
-
-    from tests.review.test_cli import NO_PREFECT
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COPRODUCE_", "PREFECT_"))}
     env["COPRODUCE_AUTHOR"] = "Sam Lead <sam.lead@example.org>"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def launched(tmp_path: Path) -> tuple[GuidanceRepo, str, list[str]]:
         cycle = start_review(
             repo=repo,
             slug="escalation-policy",
-            closes=__import__("datetime").date(2099, 12, 15),
+            closes=dt.date(2099, 12, 15),
             audiences=["practitioners", "young-people"],
             author=LEAD,
         ).cycle

@@ -74,16 +74,19 @@ def import_(
 @app.command("list")
 def list_(
     json_out: bool = typer.Option(False, "--json", help=JSON_HELP),
-    show_names: bool = typer.Option(False, "--show-names", help="Also show names (personal data)."),
+    show_names: bool = typer.Option(
+        False, "--show-names", help="Also show names and emails (personal data)."
+    ),
 ) -> None:
-    """List participants by id, audience, organisation and age band; names only if asked."""
+    """List participants by id, audience, organisation and age band; names and emails only if
+    asked."""
     from coproduce.participants import list_participants
 
     with _opened() as (_, reg):
         entries = list_participants(reg)
     fields = ["id", "audience", "organisation", "age_band", "consent_named", "erased"]
     if show_names:
-        fields.append("name")
+        fields.extend(["name", "email"])
     rows = [e.model_dump(include=set(fields)) for e in entries]
     if json_out:
         print_json([{k: row[k] for k in fields} for row in rows])
@@ -94,7 +97,7 @@ def list_(
         if row["erased"]:
             info(f"{row['id']}  {row['audience']:16} (erased)")
             continue
-        name = f"  {row['name']}" if show_names else ""
+        name = f"  {row['name']} <{row['email']}>" if show_names else ""
         org = (row["organisation"] or "-")[:32]
         info(f"{row['id']}  {row['audience']:16} {org:32} {row['age_band']:8}{name}")
 
@@ -105,14 +108,21 @@ def erase(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Erase a person's data on request; the pseudonymous id stays so git records stay valid."""
-    from coproduce.participants import erase_participant
+    from coproduce.participants import erase_everywhere
 
+    repo = open_repo()
     with _opened() as (_, reg):
         reg.get_participant(participant_id)  # unknown or already erased: say so before asking
-        if not yes:
-            typer.confirm(f"Erase the personal data of {participant_id}?", abort=True)
-        erase_participant(reg, participant_id)
-    info(f"Erased the personal data of {participant_id}; the id remains as a tombstone")
+        if not yes and not typer.confirm(f"Erase the personal data of {participant_id}?"):
+            info(f"Nothing was erased; {participant_id} is as it was")
+            return
+        done = erase_everywhere(reg, participant_id, state_dir=Path(repo.state_dir))
+    removed = ", ".join(done.fields)
+    info(f"Erased the personal data of {participant_id} from the register: {removed}")
+    info(f"Deleted {done.messages_deleted} sent messages to them from the outbox")
+    info("The pseudonymous id remains as a tombstone, so the record in git still makes sense")
+    for where in done.still_found_in:
+        warn(f"{where} in the state folder still holds their name or email: remove it by hand")
 
 
 @app.command("opt-out")

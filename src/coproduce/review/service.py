@@ -129,6 +129,10 @@ def notify_closed(
 ) -> Delivered:
     """Tell everyone invited to a closed cycle that it has closed (once each)."""
     plan = plan_closed_notices(repo=repo, cycle_id=cycle_id, outreach=outreach)
+    if materials is None and plan.batches:
+        from coproduce.review.materials import render_materials
+
+        materials = render_materials(repo=repo, cycle_id=cycle_id)  # for the title
     return _deliver_plan(repo=repo, plan=plan, outreach=outreach, materials=materials or {})
 
 
