@@ -345,6 +345,8 @@ def _build_meta(reader: _BodyReader, package: WordPackage, *, fallback: str) -> 
     for label, key in (("owner", "owner"), ("status", "status"), ("version", "version")):
         if details.get(label):
             data[key] = details[label][0].lower() if key == "status" else details[label][0]
+    if isinstance(data.get("version"), str):  # "1.2 draft" on the title block is version 1.2
+        data["version"] = str(data["version"]).split()[0] if str(data["version"]).split() else ""
     if details.get("review date"):
         data["review_date"] = _parse_date(details["review date"][0])
     if details.get("statutory basis"):

@@ -43,7 +43,10 @@ def render_materials(*, repo: GuidanceRepo, cycle_id: str) -> dict[str, Path]:
 
     cycle = record.load_cycle(repo, cycle_id)
     folder.mkdir(parents=True, exist_ok=True)
-    document = repo.read_document(cycle.slug, rev=cycle.proposed)
+    from coproduce.versioning import standing_document
+
+    # The draft says where it stands (e.g. "1.2 draft"), whatever its front matter still says.
+    document = standing_document(repo, cycle.slug, rev=cycle.proposed)
     names = {"draft-docx": f"{cycle.slug}.docx", "draft-html": f"{cycle.slug}.html"}
     write_docx(document, folder / names["draft-docx"])
     (folder / names["draft-html"]).write_text(render_html(document), encoding="utf-8")
