@@ -378,3 +378,37 @@ def test_practitioners_get_a_what_changed_link_and_young_people_do_not() -> None
         link="http://127.0.0.1:8080/r/T",
     )
     assert "/changes" not in _parts(unchanged)[0]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Keeping children safe in education – statutory guidance for schools and colleges",
+        "\n  Keeping children safe in education 2025: statutory guidance for schools and "
+        "colleges in England and Wales, with annexes\n",
+        "Kinder­schutz: ÄÖÜ guidance " * 4,
+    ],
+)
+def test_a_parsed_subject_never_begins_with_a_space(title: str) -> None:
+    from coproduce.invitations import build_closed_notice
+
+    materials = dataclasses.replace(MATERIALS, title=title)
+    for message in (
+        build_invitation(
+            record=_person("practitioners"),
+            audience=AUDIENCES["practitioners"],
+            materials=materials,
+            link="http://127.0.0.1:8080/r/T",
+            now=NOW,
+        ),
+        build_closed_notice(
+            record=_person("young-people"), audience=AUDIENCES["young-people"], materials=materials
+        ),
+    ):
+        raw = message.as_bytes(policy=policy.SMTP)
+        for parsed in (
+            email.message_from_bytes(raw),
+            email.message_from_bytes(raw, policy=policy.default),
+        ):
+            subject = str(parsed["Subject"])
+            assert subject == subject.lstrip(), repr(subject)

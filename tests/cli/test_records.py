@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 from pathlib import Path
 
@@ -178,3 +180,19 @@ def test_the_title_block_leaves_out_empty_rows_and_takes_the_owner_from_settings
     first, second = [e for e in body if e.tag.endswith("}tbl")][:2]
     between = list(body).index(second) - list(body).index(first)
     assert between == 2  # a paragraph keeps the details table apart from the first body table
+
+
+def test_output_files_follow_the_umask_while_the_register_stays_private(
+    cli, repo: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "schools.docx"
+    old = os.umask(0o022)
+    try:
+        assert cli("render", "schools", "-o", str(out), cwd=repo).code == 0
+        assert cli("participants", "list", cwd=repo).code == 0  # opens the register
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    assert stat.S_IMODE((repo / ".coproduce").stat().st_mode) & 0o077 == 0
+    register = repo / ".coproduce" / "register.sqlite3"
+    assert stat.S_IMODE(register.stat().st_mode) == 0o600

@@ -35,7 +35,9 @@ def register(parent: typer.Typer) -> None:
 def _opened() -> Iterator[tuple[Settings, Register]]:
     from coproduce.store.register import Register
 
-    settings = load_repo_settings(open_repo())
+    repo = open_repo()
+    settings = load_repo_settings(repo)
+    repo.state_dir  # noqa: B018 - creates the private state folder before the register opens
     with Register(settings.database_url or "") as reg:
         yield settings, reg
 
