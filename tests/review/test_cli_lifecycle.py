@@ -190,3 +190,14 @@ def test_closing_early_asks_first_and_no_leaves_the_cycle_open(repo: GuidanceRep
     assert "close it now" in result.stdout
     assert f"{cycle_id} was left open; nothing changed" in result.stdout
     assert load_cycle(repo, cycle_id).state is CycleState.OPEN
+
+
+def test_reminding_a_draft_cycle_names_the_launch_command(repo: GuidanceRepo) -> None:
+    cycle_id = start(repo).stdout.strip()
+    result = run(repo, "review", "remind", cycle_id)
+    assert result.returncode == 5
+    assert (
+        f"it is a draft, not yet launched, not open; next: coproduce review launch {cycle_id}"
+        in (result.stderr)
+    )
+    assert "PREFECT-IMPORTED" not in result.stderr

@@ -69,11 +69,17 @@ def run_launch(repo: GuidanceRepo, cycle_id: str, author: str | None) -> None:
 def launch(
     cycle_id: str = ID, author: str | None = typer.Option(None, "--author", help=AUTHOR_HELP)
 ) -> None:
-    """Launch a cycle started with --no-launch: open it and send the invitations."""
-    from coproduce.models import CycleEvent
+    """Launch a cycle started with --no-launch: open it and send the invitations.
+
+    Run again on an open cycle, it sends only the invitations not yet sent (after a failure).
+    """
+    from coproduce.models import CycleEvent, CycleState
+    from coproduce.review import load_cycle
 
     repo = open_repo()
-    cycle = check_move(repo, cycle_id, CycleEvent.LAUNCH)
+    cycle = load_cycle(repo, cycle_id)
+    if cycle.state is not CycleState.OPEN:
+        cycle = check_move(repo, cycle_id, CycleEvent.LAUNCH)
     if cycle.closes <= dt.datetime.now(dt.UTC):
         raise InvalidInputError(
             f"review {cycle_id} closes {cycle.closes.date().isoformat()}, which has passed; "

@@ -217,9 +217,9 @@ def list_cycles(*, repo: GuidanceRepo, slug: str | None = None) -> list[ReviewCy
 
 
 def require_open(cycle: ReviewCycle, *, doing: str) -> None:
-    """Raise StateError unless ``cycle`` is open."""
+    """Raise StateError unless ``cycle`` is open, naming the commands that move it on."""
     if cycle.state is not CycleState.OPEN:
-        raise StateError(f"cannot {doing} review {cycle.id}: it is {cycle.state.value}, not open")
+        raise StateError(_not_in_state(cycle, CycleState.OPEN, doing=doing))
 
 
 def _require_state(
@@ -227,10 +227,17 @@ def _require_state(
 ) -> ReviewCycle:
     cycle = record.load_cycle(repo, cycle_id)
     if cycle.state is not state:
-        raise StateError(
-            f"cannot {doing} review {cycle_id}: it is {cycle.state.value}, not {state.value}"
-        )
+        raise StateError(_not_in_state(cycle, state, doing=doing))
     return cycle
+
+
+def _not_in_state(cycle: ReviewCycle, state: CycleState, *, doing: str) -> str:
+    from coproduce.models import next_commands
+    from coproduce.models.cycle import DESCRIBED
+
+    line = f"cannot {doing} review {cycle.id}: it is {DESCRIBED[cycle.state]}, not {state.value}"
+    commands = next_commands(cycle.state, cycle.id)
+    return line + (f"; next: {'; or '.join(commands)}" if commands else "")
 
 
 def _after_close() -> set[CycleState]:
