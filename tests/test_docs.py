@@ -30,3 +30,12 @@ def test_every_command_is_documented_in_the_cli_reference() -> None:
                 assert f"coproduce {name} {sub}" in text, f"{name} {sub}"
         else:
             assert f"coproduce {name}" in text, name
+
+
+def test_every_move_of_a_cycle_is_documented_with_its_command() -> None:
+    from coproduce.models import CycleState, next_commands
+
+    text = (DOCS / "cli.md").read_text(encoding="utf-8")
+    for state in CycleState:
+        for command in next_commands(state):
+            assert f"`{command}`" in text, (state, command)

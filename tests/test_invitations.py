@@ -126,17 +126,21 @@ def test_the_young_peoples_version_is_plain_and_says_they_can_stay_anonymous() -
         now=NOW,
     )
     text, _ = _parts(message)
-    body = text.replace(MATERIALS.title, "")
+    # A question with no youth wording reaches them as written; the rest of the text is ours.
+    as_written = "Is the escalation route in section 3 workable?"
+    assert as_written in text
+    body = text.replace(MATERIALS.title, "").replace(as_written, "")
     assert not [w for w in JARGON if w in body.lower()]
     assert "stay anonymous" in body.lower()
     assert "What would make it easier to ask for help?" in body
-    assert "referral thresholds" not in body and "escalation route" not in body
+    assert "referral thresholds" not in body
+    assert "Does the guidance reflect" not in body
     sentences = [s for s in re.split(r"[.!?]\s", body) if s.split() and "http" not in s]
     words = [len(s.split()) for s in sentences]
     assert sum(words) / len(words) <= 12 and max(words) <= 25
 
 
-def test_practitioners_get_the_draft_docx_and_young_people_do_not() -> None:
+def test_practitioners_get_the_draft_docx_and_young_people_without_a_twin_the_full_text() -> None:
     link = "http://127.0.0.1:8080/r/T"
     common = {"materials": MATERIALS, "link": link, "now": NOW}
     practitioner = build_invitation(
@@ -151,7 +155,8 @@ def test_practitioners_get_the_draft_docx_and_young_people_do_not() -> None:
         ),
         "staying-safe-draft.html": "text/html",
     }
-    assert _attachments(young) == {}
+    # With no youth-friendly version, young people get the full text as a page (launch warns).
+    assert _attachments(young) == {"staying-safe-draft.html": "text/html"}
     (attached,) = [a for a in practitioner.iter_attachments() if "docx" in a.get_filename()]
     reopened = docx.Document(io.BytesIO(attached.get_content()))
     assert reopened.paragraphs[0].text == "Draft text for comment."
@@ -373,3 +378,37 @@ def test_practitioners_get_a_what_changed_link_and_young_people_do_not() -> None
         link="http://127.0.0.1:8080/r/T",
     )
     assert "/changes" not in _parts(unchanged)[0]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Keeping children safe in education – statutory guidance for schools and colleges",
+        "\n  Keeping children safe in education 2025: statutory guidance for schools and "
+        "colleges in England and Wales, with annexes\n",
+        "Kinder­schutz: ÄÖÜ guidance " * 4,
+    ],
+)
+def test_a_parsed_subject_never_begins_with_a_space(title: str) -> None:
+    from coproduce.invitations import build_closed_notice
+
+    materials = dataclasses.replace(MATERIALS, title=title)
+    for message in (
+        build_invitation(
+            record=_person("practitioners"),
+            audience=AUDIENCES["practitioners"],
+            materials=materials,
+            link="http://127.0.0.1:8080/r/T",
+            now=NOW,
+        ),
+        build_closed_notice(
+            record=_person("young-people"), audience=AUDIENCES["young-people"], materials=materials
+        ),
+    ):
+        raw = message.as_bytes(policy=policy.SMTP)
+        for parsed in (
+            email.message_from_bytes(raw),
+            email.message_from_bytes(raw, policy=policy.default),
+        ):
+            subject = str(parsed["Subject"])
+            assert subject == subject.lstrip(), repr(subject)

@@ -61,17 +61,49 @@ def test_extra_columns_are_kept_as_extra_fields(register: Register) -> None:
     assert record.extra == {"team": "North"}
 
 
-def test_consent_to_be_named_is_never_taken_for_under_18s_or_young_people(
-    register: Register,
-) -> None:
+def test_consent_to_be_named_is_never_taken_for_under_18s(register: Register) -> None:
     data = _csv(
         "Kai,kai@example.org,young-people,,16-17,yes",
-        "Lee,lee@example.org,young-people,,18-24,yes",
         "Apprentice,app@example.org,practitioners,Council,16-17,yes",
+        "Rae,rae@example.org,young-people,,16-19,yes",
+        "Noor,noor@example.org,young-people,,,yes",
     )
     report = import_participants(register, data, audiences=AUDIENCES)
-    assert [r.consent_named for r in register.iter_participants()] == [False, False, False]
-    assert len(report.consent_withheld) == 3
+    assert [r.consent_named for r in register.iter_participants()] == [False] * 4
+    assert report.consent_withheld_rows == [2, 3, 4, 5]
+
+
+def test_an_adult_care_leaver_in_the_youth_audience_keeps_consent_to_be_named(
+    register: Register,
+) -> None:
+    data = _csv("Lee,lee@example.org,young-people,Leaving Care Team,19,yes")
+    report = import_participants(register, data, audiences=AUDIENCES)
+    (record,) = register.iter_participants()
+    assert record.consent_named is True and record.age_band == "19"
+    assert report.consent_withheld == []
+
+
+@pytest.mark.parametrize(
+    ("given", "minor"),
+    [
+        ("14-15", True),
+        ("18-21", False),
+        ("under 16", True),
+        ("25+", False),
+        ("16-19", True),
+        ("17", True),
+        ("19", False),
+        ("18 to 24", False),
+    ],
+)
+def test_an_age_or_any_spreadsheet_band_is_kept_as_given(
+    register: Register, given: str, minor: bool
+) -> None:
+    import_participants(
+        register, _csv(f"Sam,sam@example.org,young-people,,{given},no"), audiences=AUDIENCES
+    )
+    (record,) = register.iter_participants()
+    assert (record.age_band, record.is_minor) == (given, minor)
 
 
 def test_a_young_person_can_be_reached_through_a_named_worker(register: Register) -> None:
@@ -102,7 +134,7 @@ def test_every_bad_row_is_listed_and_nothing_is_written(register: Register) -> N
     assert "row 3: email 'not-an-email' is not a valid address" in text
     assert "row 4: audience 'board' is not one of" in text
     assert "row 4: consent_named 'maybe' must be yes or no" in text
-    assert "row 5: age_band 'adult' is not one of" in text
+    assert "row 5: age_band 'adult' is not an age in years or a band" in text
     assert "row 5: email jo@example.org is a duplicate of row 2" in text
     assert len(problems) == 6
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coproduce.document.carry import carry_over
 from coproduce.errors import ConflictError, InvalidInputError, NotFoundError
 from coproduce.files import write_atomically
 from coproduce.models import Document, Person, approved_tag, is_slug
@@ -126,6 +127,8 @@ def import_document(
     if approved is not None:
         _check_new_version(repo, slug=slug, number=approved, exists=exists)
     document, warnings = load_source(source, slug=slug)
+    if exists:
+        document = _as_next_draft(repo, slug, carry_over(document, repo.read_document(slug)))
     if approved is not None:
         meta = document.meta.model_copy(update={"status": "approved", "version": approved})
         document = document.model_copy(update={"meta": meta})
@@ -146,6 +149,19 @@ def import_document(
     )
 
 
+def _as_next_draft(repo: GuidanceRepo, slug: str, document: Document) -> Document:
+    """Return a replacement text numbered as the draft after the latest approved version."""
+    from coproduce.versioning import next_draft_number
+
+    latest = repo.latest_approved(slug)
+    update: dict[str, str] = {"status": "draft"}
+    if latest is not None and latest.number:
+        update["version"] = next_draft_number(latest.number)
+    elif "version" in repo.read_document(slug).meta.model_fields_set:
+        update["version"] = repo.read_document(slug).meta.version
+    return document.model_copy(update={"meta": document.meta.model_copy(update=update)})
+
+
 def _check_new_version(repo: GuidanceRepo, *, slug: str, number: str, exists: bool) -> None:
     wanted = parse_version_number(number)
     latest = repo.latest_approved(slug) if exists else None
@@ -159,19 +175,51 @@ def _check_new_version(repo: GuidanceRepo, *, slug: str, number: str, exists: bo
 
 
 def render_document(
-    *, repo: GuidanceRepo, slug: str, rev: str | None = None, fmt: str = "docx", output: Path
+    *,
+    repo: GuidanceRepo,
+    slug: str,
+    rev: str | None = None,
+    fmt: str = "docx",
+    output: Path,
+    organisation: str = "",
 ) -> Path:
-    """Render one version of a document as docx, html or md to ``output`` (written atomically)."""
+    """Render one version of a document as docx, html or md to ``output`` (written atomically).
+
+    Status and version are those git records (see ``coproduce.versioning``); an empty owner is
+    filled with ``organisation`` in the Word and HTML renderings.
+    """
+    from coproduce.versioning import standing_document
+
     if fmt not in RENDER_FORMATS:
         raise InvalidInputError(
             f"unknown format {fmt!r}: choose one of {', '.join(RENDER_FORMATS)}"
         )
-    document = repo.read_document(slug, rev)
+    if not repo.exists(slug, "HEAD") and not repo.exists(slug):
+        raise repo.unknown_document(slug, None)
+    if rev is not None:
+        _check_rev(repo, slug, rev)
+    document = standing_document(repo, slug, rev=rev)
+    if fmt != "md" and not document.meta.owner and organisation:
+        meta = document.meta.model_copy(update={"owner": organisation})
+        document = document.model_copy(update={"meta": meta})
     if not output.parent.exists():
         raise NotFoundError(f"output folder does not exist: {output.parent}")
     data = render_bytes(document, fmt=fmt, reference=reference_for(repo))
     write_atomically(output, data)
     return output
+
+
+def _check_rev(repo: GuidanceRepo, slug: str, rev: str) -> None:
+    """Raise NotFoundError for an unknown revision, suggesting ``<slug>/<rev>`` when it exists."""
+    try:
+        repo.resolve(rev)
+    except NotFoundError as e:
+        guess = f"{slug}/{rev}"
+        try:
+            repo.resolve(guess)
+        except NotFoundError:
+            raise e from None
+        raise NotFoundError(f"unknown revision '{rev}'; did you mean --rev {guess}?") from None
 
 
 def reference_for(repo: GuidanceRepo) -> Path:
@@ -197,9 +245,11 @@ def render_bytes(document: Document, *, fmt: str, reference: Path | None = None)
 
 def list_documents(*, repo: GuidanceRepo) -> list[dict[str, Any]]:
     """Return one row per document: slug, title, status, version, latest approved tag."""
+    from coproduce.versioning import standing_document
+
     rows = []
     for slug in repo.list_documents():
-        document = repo.read_document(slug)
+        document = standing_document(repo, slug)
         latest = repo.latest_approved(slug)
         rows.append(
             {

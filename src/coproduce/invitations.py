@@ -62,7 +62,8 @@ class TemplatePair:
 def select_templates(
     *, kind: str, audience: Audience, env: jinja2.Environment | None = None
 ) -> TemplatePair:
-    """Return the templates of ``kind`` (invite, reminder) for ``audience``, users' first."""
+    """Return the templates of ``kind`` (invite, reminder, closed) for ``audience``, users'
+    first."""
     env = env or template_env()
     try:
         return TemplatePair(
@@ -143,6 +144,34 @@ def build_reminder(
         extra={"days_left": left},
         message_id=reminder_id(materials.cycle.id, record.id, days),
         now=moment,
+    )
+
+
+def closed_notice_id(cycle: str, participant_id: str) -> str:
+    """Return the fixed Message-ID of the notice that a cycle has closed."""
+    return f"<closed.{cycle}.{participant_id}@{MESSAGE_DOMAIN}>"
+
+
+def build_closed_notice(
+    *,
+    record: ParticipantRecord,
+    audience: Audience,
+    materials: Materials,
+    env: jinja2.Environment | None = None,
+    templates: TemplatePair | None = None,
+    now: dt.datetime | None = None,
+) -> EmailMessage:
+    """Return the short notice that the review has closed (a youth version for young people)."""
+    return _build(
+        "closed",
+        record=record,
+        audience=audience,
+        materials=materials,
+        link="",
+        templates=templates or select_templates(kind="closed", audience=audience, env=env),
+        extra={"days_left": 0},
+        message_id=closed_notice_id(materials.cycle.id, record.id),
+        now=now,
     )
 
 
@@ -264,11 +293,11 @@ def _context(
         if not audience.youth and (not q.audiences or audience.id in q.audiences)
     ]
     if audience.youth:
-        # Young people get the plain wording; a question without one only if meant for them.
+        # Young people get the plain wording where there is one, otherwise the question as written.
         questions = [
             q.youth_text or q.text
             for q in cycle.questions
-            if (q.youth_text and not q.audiences) or audience.id in q.audiences
+            if not q.audiences or audience.id in q.audiences
         ]
     closes = cycle.closes.astimezone(ZoneInfo(materials.timezone))
     if (closes.hour, closes.minute) == (0, 0):
@@ -302,9 +331,10 @@ def changes_link(materials: Materials) -> str | None:
     return f"{materials.portal_url.rstrip('/')}/c/{materials.cycle.id}/changes"
 
 
-def _version_of(tag: str) -> str:
-    # "exploitation-protocol/v1.0" -> "v1.0"; any other base is shown as it is.
-    return tag.rsplit("/", 1)[-1]
+def _version_of(tag: str | None) -> str | None:
+    # "exploitation-protocol/v1.0" -> "v1.0"; any other base is shown as it is; a first
+    # version has none.
+    return tag.rsplit("/", 1)[-1] if tag else None
 
 
 def _attachments(
@@ -314,7 +344,10 @@ def _attachments(
     found: list[tuple[str, str, str, bytes | str]] = []
     if materials.draft_docx is not None and audience.attach_docx and not audience.youth:
         found.append((f"{slug}-draft.docx", *DOCX_TYPE, materials.draft_docx))
-    html = materials.youth_draft_html if audience.youth else materials.draft_html
+    # Young people get their own version; with none, the full text rather than nothing.
+    html = materials.draft_html
+    if audience.youth and materials.youth_draft_html is not None:
+        html = materials.youth_draft_html
     if html is not None:
         found.append((f"{slug}-draft.html", "text", "html", html))
     return found

@@ -12,13 +12,12 @@ from pydantic import BaseModel, Field, ValidationError
 
 from coproduce.errors import InvalidInputError
 from coproduce.models import BUILT_IN_AUDIENCES, Participant, ParticipantRecord
-from coproduce.models.participant import UNDER_18
+from coproduce.models.participant import UNKNOWN_AGE, is_under_18, parse_age
 from coproduce.models.validation import describe_errors
 from coproduce.store.register import ParticipantEntry, Register, email_key
 
 REQUIRED_COLUMNS = ("name", "email", "audience", "organisation", "age_band", "consent_named")
 WORKER_COLUMN = "worker_email"
-AGE_BANDS = ("under-13", "13-15", "16-17", "18-24", "25+", "unknown")
 YES = frozenset({"yes", "y", "true", "1"})
 NO = frozenset({"no", "n", "false", "0", ""})
 MAX_CSV_BYTES = 5 * 1024 * 1024
@@ -42,7 +41,11 @@ class ImportReport(BaseModel):
     )
     consent_withheld: list[str] = Field(
         default_factory=list,
-        description="Ids whose 'yes' to being named was not kept: under 18 or youth.",
+        description="Ids whose 'yes' to being named was not kept: under 18, or a young person"
+        " whose age is not known.",
+    )
+    consent_withheld_rows: list[int] = Field(
+        default_factory=list, description="The CSV rows of those ids, in the same order."
     )
 
 
@@ -62,7 +65,7 @@ def import_participants(
     rows, problems = _parse_rows(text)
     added_at = now or dt.datetime.now(dt.UTC)
     records: list[ParticipantRecord] = []
-    withheld: list[str] = []
+    withheld: list[tuple[str, int]] = []
     skipped: list[str] = []
     first_row: dict[str, int] = {}
     in_use = register.emails_in_use(r.get("email", "") for _, r in rows) if rows else {}
@@ -91,7 +94,7 @@ def import_participants(
         added = added_at + dt.timedelta(microseconds=len(records))
         record = record.model_copy(update={"id": new_id, "added": added})
         if _yes(row.get("consent_named", "")) and not record.consent_named:
-            withheld.append(record.id)
+            withheld.append((record.id, line))
         records.append(record)
     if not rows and not problems:
         problems.append("no participants found: the file has a header but no rows")
@@ -107,13 +110,73 @@ def import_participants(
         encoding=encoding,
         added=[r.public() for r in records],
         skipped_existing=skipped,
-        consent_withheld=withheld,
+        consent_withheld=[pid for pid, _ in withheld],
+        consent_withheld_rows=[line for _, line in withheld],
     )
 
 
 def erase_participant(register: Register, participant_id: str) -> bool:
     """Erase a person's data on request, keeping the pseudonymous id git refers to."""
     return register.erase_participant(participant_id)
+
+
+class Erasure(BaseModel):
+    """What an erasure removed, and any file in the state folder that still names the person."""
+
+    participant_id: str
+    fields: list[str] = Field(default_factory=list)
+    messages_deleted: int = 0
+    still_found_in: list[str] = Field(default_factory=list)
+
+
+def erase_everywhere(register: Register, participant_id: str, *, state_dir: Path) -> Erasure:
+    """Erase a person from the register and the state folder: the sent messages in the outbox
+    are deleted and the register's file rewritten, so no file left there holds their name or
+    email. Any other file that still does is reported, never silently kept.
+    """
+    record = register.get_participant(participant_id)
+    erase_participant(register, participant_id)
+    register.compact()
+    result = Erasure(participant_id=participant_id, fields=_held_fields(record))
+    outbox = state_dir / "outbox"
+    if outbox.is_dir():
+        for path in sorted(outbox.rglob("*.eml")):
+            if participant_id in path.name:
+                path.unlink()
+                result.messages_deleted += 1
+    # The worker's address is the worker's, not the young person's: it is not searched for.
+    needles = [record.email.encode()]
+    if len(record.name) >= 5:
+        needles.append(record.name.encode())
+    result.still_found_in = _files_holding(state_dir, needles)
+    return result
+
+
+def _held_fields(record: ParticipantRecord) -> list[str]:
+    fields = ["name", "email"]
+    if record.organisation:
+        fields.append("organisation")
+    if record.age_band != UNKNOWN_AGE:
+        fields.append("age")
+    if record.via_worker_email:
+        fields.append("worker's email")
+    if record.extra:
+        fields.append("other details")
+    return fields
+
+
+def _files_holding(folder: Path, needles: list[bytes]) -> list[str]:
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.is_symlink():
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if any(n and n in data for n in needles):
+            found.append(str(path.relative_to(folder)))
+    return found
 
 
 def list_participants(register: Register, *, include_erased: bool = True) -> list[ParticipantEntry]:
@@ -202,19 +265,32 @@ def _row_record(
     if row["audience"] not in audiences:
         known = ", ".join(sorted(audiences)) or "(none given)"
         problems.append(f"audience {row['audience']!r} is not one of: {known}")
-    band = row["age_band"].lower() or "unknown"
-    if band not in AGE_BANDS:
-        problems.append(f"age_band {row['age_band']!r} is not one of: {', '.join(AGE_BANDS)}")
+    band = " ".join(row["age_band"].split()) or UNKNOWN_AGE
+    try:
+        parse_age(band)
+    except ValueError:
+        problems.append(
+            f"age_band {row['age_band']!r} is not an age in years or a band "
+            "(e.g. 15, 14-15, under 16, 25+)"
+        )
+        band = UNKNOWN_AGE
+    if len(band) > 16:
+        problems.append(f"age_band {row['age_band']!r} is longer than 16 characters")
+        band = UNKNOWN_AGE
     consent = row["consent_named"].lower()
     if consent not in YES | NO:
         problems.append(f"consent_named {row['consent_named']!r} must be yes or no")
-    if worker and row["audience"] not in youth and band not in UNDER_18:
+    if worker and row["audience"] not in youth and not is_under_18(band):
         problems.append(f"{WORKER_COLUMN} is only for young people invited through a worker")
     if problems:
         return None, problems
     extra = {k: v for k, v in row.items() if k not in REQUIRED_COLUMNS and k != WORKER_COLUMN}
-    # Young people are never named, whatever the sheet says (the model also covers under-18s).
-    named = consent in YES and row["audience"] not in youth
+    # Under-18s are never named, whatever the sheet says (the model checks this too); in a
+    # youth audience an age must be known to be 18 or over before a "yes" is kept.
+    age_known = parse_age(band) is not None
+    named = consent in YES and not is_under_18(band)
+    if row["audience"] in youth and not age_known:
+        named = False
     data = {
         "id": "P-0000000000",
         "name": row["name"],

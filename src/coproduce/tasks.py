@@ -202,6 +202,21 @@ def close_cycle(repo: str | None, cycle_id: str, author: str | None = None) -> s
         ctx.close()
 
 
+@task(
+    name="plan-closed-notices", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS
+)
+def plan_closed_notices(repo: str | None, cycle_id: str) -> list[Batch]:
+    """Return the "review closed" notice batches still to send."""
+    ctx = open_context(repo=repo)
+    try:
+        plan = review.service.plan_closed_notices(
+            repo=ctx.repo, cycle_id=cycle_id, outreach=ctx.outreach
+        )
+        return plan.batches
+    finally:
+        ctx.close()
+
+
 @task(name="plan-sweep", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
 def plan_sweep(repo: str | None) -> dict[str, list[str]]:
     """Return the open cycles past their close date and those with reminders due."""

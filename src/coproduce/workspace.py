@@ -45,10 +45,11 @@ class Workspace:
 
     @property
     def state_dir(self) -> Path:
-        """Return the local, git-ignored state folder (created when missing)."""
-        folder = self.settings.state_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
+        """Return the local, git-ignored state folder (created, private, when missing)."""
+        if self.repo is None:  # a workspace without a repository (checks, tests)
+            self.settings.state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            return self.settings.state_dir
+        return self.repo.state_dir
 
     @property
     def templates(self) -> Path:

@@ -20,7 +20,7 @@ def test_import_list_and_erase_keep_names_out_unless_asked(cli, tmp_path: Path) 
     imported = cli("participants", "import", "../people.csv", cwd=repo)
     assert imported.code == 0, imported.err
     assert "Added 2 participants" in imported.out
-    assert "consent to be named was not recorded for 1" in imported.err
+    assert "consent to be named was not recorded for row 3 of people.csv" in imported.err
     database = repo / ".coproduce" / "register.sqlite3"
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
 
@@ -28,6 +28,9 @@ def test_import_list_and_erase_keep_names_out_unless_asked(cli, tmp_path: Path) 
     assert "Jo Bloggs" not in listed.out and "Northshire Police" in listed.out
     rows = json.loads(cli("participants", "list", "--json", "--show-names", cwd=repo).out)
     assert [(r["name"], r["consent_named"]) for r in rows] == [("Jo Bloggs", True), ("Kai", False)]
+    assert [r["email"] for r in rows] == ["jo@example.org", "kai@example.org"]
+    shown = cli("participants", "list", "--show-names", cwd=repo).out
+    assert "Jo Bloggs <jo@example.org>" in shown
 
     erased = cli("participants", "erase", rows[0]["id"], "--yes", cwd=repo)
     assert erased.code == 0, erased.err
@@ -35,6 +38,7 @@ def test_import_list_and_erase_keep_names_out_unless_asked(cli, tmp_path: Path) 
     assert after[0] == {
         **rows[0],
         "name": None,
+        "email": None,
         "organisation": "",
         "age_band": "unknown",
         "consent_named": False,

@@ -276,3 +276,32 @@ def test_title_falls_back_to_the_file_stem(tmp_path: Path) -> None:
     path = tmp_path / "Escalation policy.docx"
     path.write_bytes(crafted_docx(p("Body")))
     assert read_docx(path, slug="escalation").document.meta.title == "Escalation policy"
+
+
+def test_a_round_trip_through_our_own_docx_keeps_the_whole_front_matter() -> None:
+    from coproduce.docx import read_docx, render_docx_bytes
+    from coproduce.models import Document, DocumentMeta, Heading, Paragraph, Span
+
+    meta = DocumentMeta.model_validate(
+        {
+            "title": "Safeguarding in schools",
+            "owner": "Westmere Partnership",
+            "status": "consultation",
+            "version": "1.2",
+            "review_date": "2027-03-31",
+            "statutory_basis": ["Education Act 2002 (section 175)"],
+            "audiences": ["practitioners", "young-people"],
+            "lead_officer": "Head of Safeguarding",
+        }
+    )
+    document = Document(
+        slug="schools",
+        meta=meta,
+        blocks=[
+            Heading.model_validate({"level": 1, "id": "roles", "spans": [{"text": "Roles"}]}),
+            Paragraph(spans=[Span(text="The lead takes the lead.")]),
+        ],
+    )
+    back = read_docx(render_docx_bytes(document), slug="schools").document.meta
+    assert back.model_dump() == meta.model_dump()
+    assert back.model_extra == {"lead_officer": "Head of Safeguarding"}

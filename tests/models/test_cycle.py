@@ -3,7 +3,15 @@ import datetime as dt
 import pytest
 
 from coproduce.errors import StateError
-from coproduce.models import TRANSITIONS, CycleEvent, CycleState, ReviewCycle, next_state
+from coproduce.models import (
+    TRANSITIONS,
+    CycleEvent,
+    CycleState,
+    ReviewCycle,
+    next_commands,
+    next_state,
+)
+from coproduce.models.cycle import COMMANDS
 
 NOW = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
 
@@ -38,12 +46,55 @@ def test_a_cycle_walks_from_draft_to_approved_through_the_table() -> None:
     assert cycle.opens == NOW
 
 
-def test_closing_a_closed_cycle_is_refused_with_the_allowed_moves() -> None:
+def test_closing_a_closed_cycle_is_refused_naming_commands_a_user_can_type() -> None:
     cycle = make_cycle(state="closed")
-    with pytest.raises(
-        StateError, match="cannot close a cycle that is closed; from closed you can"
-    ):
+    with pytest.raises(StateError) as caught:
         cycle.apply(CycleEvent.CLOSE, at=NOW)
+    message = str(caught.value)
+    assert message.startswith(f"cannot close review {cycle.id}: it is closed and awaiting triage")
+    assert f"coproduce review finish-triage {cycle.id}" in message
+    assert f"coproduce review reopen {cycle.id} --closes DATE" in message
+    assert f"coproduce review cancel {cycle.id} --reason TEXT" in message
+    assert "complete-triage" not in message
+
+
+def test_every_move_of_the_table_has_a_command() -> None:
+    for state in CycleState:
+        for command in next_commands(state, "X"):
+            assert command.startswith("coproduce review ")
+    assert {e for (_, e) in TRANSITIONS} <= set(COMMANDS)
+
+
+def test_no_error_names_an_internal_event() -> None:
+    events = {e.value for e in CycleEvent} - {e.value for e in CycleEvent if "-" not in e.value}
+    for state in CycleState:
+        for event in CycleEvent:
+            if (state, event) in TRANSITIONS:
+                continue
+            with pytest.raises(StateError) as caught:
+                next_state(state, event, cycle_id="X")
+            assert not any(f" {name}" in str(caught.value) for name in events), caught.value
+
+
+def test_extending_moves_the_deadline_and_keeps_the_cycle_open() -> None:
+    cycle = make_cycle(state="open")
+    later = cycle.closes + dt.timedelta(days=7)
+    extended = cycle.apply(CycleEvent.EXTEND, at=NOW, closes=later)
+    assert (extended.state, extended.closes) == (CycleState.OPEN, later)
+    with pytest.raises(StateError, match="must be after"):
+        cycle.apply(CycleEvent.EXTEND, at=NOW, closes=cycle.closes - dt.timedelta(days=1))
+
+
+def test_reopening_needs_a_close_date_in_the_future() -> None:
+    cycle = make_cycle(state="closed")
+    with pytest.raises(StateError, match="give a new close date in the future"):
+        cycle.apply(CycleEvent.REOPEN, at=NOW, closes=NOW - dt.timedelta(days=1))
+    reopened = cycle.apply(CycleEvent.REOPEN, at=NOW, closes=NOW + dt.timedelta(days=5))
+    assert reopened.state is CycleState.OPEN
+
+
+def test_a_first_version_cycle_has_no_base() -> None:
+    assert make_cycle(base=None).base is None
 
 
 def test_terminal_states_allow_no_event() -> None:

@@ -124,3 +124,97 @@ def test_formatting_changes_and_unsafe_links_are_shown_safely() -> None:
     assert "javascript:" not in html
     assert 'class="format-change"' in html
     assert "<strong>lead</strong>" in html
+
+
+def _two_authors() -> str:
+    changes = compute_changes(
+        doc(para("Share concerns with the lead."), para("Tell the lead the same day.")),
+        doc(
+            para("Share concerns with the safeguarding lead."),
+            para("Tell the lead within one working day."),
+        ),
+    )
+    first, second = (op for op in changes.ops if op.kind != "equal")
+    attribute_all(changes, WHO)
+    other = Attribution("Sam Colleague", dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC))
+    for paragraph in second.paragraphs:
+        paragraph.attribution = other
+        for span_op in paragraph.ops:
+            span_op.attribution = other
+    second.attribution = other
+    assert first is not second
+    return render_redline_html(changes)
+
+
+def test_who_made_each_change_shows_without_hovering_in_a_legend_and_labels() -> None:
+    html = _two_authors()
+    parsed = parse(html)
+    visible = "".join(parsed.text)
+    assert "Changes by:" in visible
+    assert "Asha <Patel>" in visible and "Sam Colleague" in visible  # in the page text itself
+    labels = [a.get("class") for t, a in parsed.tags if t == "span" and a.get("class") == "who"]
+    assert len(labels) == 2
+    classes = {a.get("class") for t, a in parsed.tags if t in ("ins", "del") and a.get("class")}
+    assert {"by-1", "by-2"} <= classes
+    assert "@media print" in html
+
+
+def test_metadata_is_labelled_as_people_read_it() -> None:
+    base = Document(
+        slug="protocol", meta=DocumentMeta(title="P", status="draft", review_date=None), blocks=[]
+    )
+    new = Document(
+        slug="protocol",
+        meta=DocumentMeta.model_validate(
+            {"title": "P", "status": "approved", "review_date": "2027-03-31"}
+        ),
+        blocks=[],
+    )
+    html = render_redline_fragment(attribute_all(compute_changes(base, new), WHO))
+    labels = [d for d in parse(html).text if d.strip()]
+    assert "Status" in labels and "Review date" in labels
+    assert "status" not in labels and "review_date" not in labels
+
+
+def test_a_list_is_one_list_however_many_of_its_items_changed() -> None:
+    from coproduce.models import ListItem
+
+    def items(*texts: str) -> list[ListItem]:
+        return [ListItem(spans=[Span(text=t)], ordered=False, level=0) for t in texts]
+
+    base = doc(para("Do this:"), *items("Write it down.", "Tell the lead.", "Keep notes."))
+    new = doc(para("Do this:"), *items("Write it down.", "Tell the lead today.", "Keep notes."))
+    html = render_redline_fragment(attribute_all(compute_changes(base, new), WHO))
+    tags = [t for t, _ in parse(html).tags if t in ("ul", "ol", "li")]
+    assert tags.count("ul") == 2  # the legend's list and the document's one list
+    assert tags.count("li") == 2 + 3  # the legend's two lines and the three items
+
+
+def test_links_in_changed_paragraphs_are_kept() -> None:
+    link = "https://www.gov.uk/government/publications/keeping-children-safe-in-education--2"
+    base = doc(
+        Paragraph(spans=[Span(text="Read "), Span(text="the guidance", link=link), Span(text=".")])
+    )
+    new = doc(
+        Paragraph(
+            spans=[
+                Span(text="Read and follow "),
+                Span(text="the statutory guidance", link=link),
+                Span(text=" today."),
+            ]
+        )
+    )
+    html = render_redline_fragment(attribute_all(compute_changes(base, new), WHO))
+    anchors = [a.get("href") for t, a in parse(html).tags if t == "a"]
+    assert anchors and set(anchors) == {link}
+
+
+def test_the_legend_explains_formatting_changes_when_there_are_some() -> None:
+    base = doc(para("Call the lead now."))
+    new = doc(
+        Paragraph(spans=[Span(text="Call the "), Span(text="lead", bold=True), Span(text=" now.")])
+    )
+    html = render_redline_fragment(attribute_all(compute_changes(base, new), WHO))
+    assert "has a" in html and 'class="format-change sample"' in html
+    plain = render_redline_fragment(attribute_all(compute_changes(BASE, NEW), WHO))
+    assert 'class="format-change sample"' not in plain

@@ -100,7 +100,9 @@ def test_closing_a_draft_cycle_says_what_can_be_done(repo: GuidanceRepo) -> None
     cycle_id = start(repo).stdout.strip()
     result = run(repo, "review", "close", cycle_id)
     assert result.returncode == 5
-    assert "cannot close a cycle that is draft; from draft you can: cancel, launch" in result.stderr
+    assert f"it is a draft, not yet launched; next: coproduce review launch {cycle_id}" in (
+        result.stderr
+    )
     assert "PREFECT-IMPORTED" not in result.stderr
 
 

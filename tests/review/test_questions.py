@@ -43,3 +43,20 @@ def test_a_missing_file_and_broken_yaml_are_clear_errors(tmp_path: Path) -> None
         load_questions("- id: [unclosed")
     with pytest.raises(InvalidInputError, match="must be a list"):
         load_questions("just text")
+
+
+def test_a_plain_list_of_strings_is_a_list_of_questions_for_everyone() -> None:
+    from coproduce.review import load_questions
+
+    questions = load_questions(
+        "- Is the escalation route workable?\n"
+        "- id: youth\n  text: Does it reflect young people's experience?\n"
+        "  youth_text: What would make it easier to ask for help?\n"
+    )
+    first = questions[0]
+    assert (first.id, first.text, first.audiences) == (
+        "q1",
+        "Is the escalation route workable?",
+        [],
+    )
+    assert questions[1].youth_text == "What would make it easier to ask for help?"

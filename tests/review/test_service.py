@@ -81,15 +81,34 @@ def test_an_unknown_document_is_not_found(ctx: ReviewContext) -> None:
         start(ctx, slug="no-such-doc")
 
 
-def test_a_document_without_an_approved_version_cannot_be_reviewed(ctx: ReviewContext) -> None:
+def test_a_document_never_approved_is_reviewed_as_its_first_version(ctx: ReviewContext) -> None:
     ctx.repo.commit_files(
         {"guidance/new-strategy.md": "---\ntitle: New strategy\n---\n\n# New strategy\n"},
         author=LEAD,
         message="Add a draft strategy",
     )
-    with pytest.raises(NotFoundError) as caught:
-        start(ctx, slug="new-strategy")
-    assert caught.value.problems == ["new-strategy has no approved version to review against"]
+    result = start(ctx, slug="new-strategy")
+    assert result.cycle.base is None
+    assert result.warnings[0].startswith("new-strategy has never been approved")
+
+
+FIRST_DRAFT = "---\ntitle: New strategy\n---\n\n# New strategy\n\nOur aim.\n"
+
+
+def test_a_first_version_changes_page_shows_the_whole_draft_as_new(ctx: ReviewContext) -> None:
+    from coproduce.review.materials import render_materials
+
+    ctx.repo.commit_files(
+        {"guidance/new-strategy.md": FIRST_DRAFT},
+        author=LEAD,
+        message="Add a draft strategy",
+    )
+    cycle = start(ctx, slug="new-strategy").cycle
+    review.open_cycle(repo=ctx.repo, cycle_id=cycle.id, author=LEAD)
+    files = render_materials(repo=ctx.repo, cycle_id=cycle.id)
+    changes = files["changes-html"].read_text(encoding="utf-8")
+    body = changes.split('<div class="redline">', 1)[1]
+    assert "inserted: </span>Our aim.</ins>" in body and "<del" not in body
 
 
 def test_a_second_active_cycle_on_one_document_is_a_conflict(ctx: ReviewContext) -> None:
@@ -152,7 +171,7 @@ def test_closing_a_closed_cycle_says_so_and_changes_nothing(ctx: ReviewContext) 
     review.launch(repo=ctx.repo, cycle_id=cycle_id, outreach=ctx.outreach, author=LEAD, now=NOW)
     review.close(repo=ctx.repo, cycle_id=cycle_id, author=LEAD)
     head = ctx.repo.resolve("HEAD")
-    with pytest.raises(StateError, match="cannot close a cycle that is closed"):
+    with pytest.raises(StateError, match=r"cannot close review .*: it is closed"):
         review.close(repo=ctx.repo, cycle_id=cycle_id, author=LEAD)
     assert review.close(repo=ctx.repo, cycle_id=cycle_id, author=LEAD, strict=False).state is (
         CycleState.CLOSED

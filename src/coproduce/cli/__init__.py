@@ -6,11 +6,11 @@ commands that run no flow never import prefect.
 
 from __future__ import annotations
 
+import re
 import sys
 import traceback
 from pathlib import Path
 
-import click
 import typer
 
 from coproduce.cli import db, demo, documents, participants, redline, review, worker
@@ -27,10 +27,29 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("coproduce")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            number = "unknown"
+        typer.echo(f"coproduce {number}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _global(
     repo: Path | None = typer.Option(None, "--repo", help=REPO_HELP),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show error details."),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        help="Print the version of coproduce and exit.",
+        callback=_show_version,
+        is_eager=True,
+    ),
 ) -> None:
     """Co-produced guidance review: versioned documents, review cycles, sign-off packs."""
     set_options(repo=repo, verbose=verbose)
@@ -49,14 +68,13 @@ def main(argv: list[str] | None = None) -> None:
             traceback.print_exc()
         typer.echo(f"error: {e.render()}", err=True)
         sys.exit(e.exit_code)
-    except click.exceptions.Exit as e:
+    except typer.Exit as e:
         sys.exit(e.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         typer.echo("aborted", err=True)
         sys.exit(130)
-    except click.ClickException as e:
-        e.show()
-        sys.exit(e.exit_code)
+    except typer.TyperException as e:
+        sys.exit(_usage_mistake(e))
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
@@ -66,3 +84,19 @@ def main(argv: list[str] | None = None) -> None:
         where = f": {e.filename}" if e.filename else ""
         typer.echo(f"error: {e.strerror or e}{where}", err=True)
         sys.exit(1)
+
+
+def _usage_mistake(error: typer.TyperException) -> int:
+    """Print a usage mistake as one line and the usage hint; return its exit code (2)."""
+    ctx = getattr(error, "ctx", None)
+    format_message = getattr(error, "format_message", None)
+    message = format_message() if callable(format_message) else str(error)
+    if type(error).__name__ == "NoArgsIsHelpError":  # a group named alone: show its help
+        typer.echo(message, err=True)
+        return 2
+    typer.echo(f"error: {message}", err=True)
+    if ctx is not None:
+        usage = re.sub(r"\{([\w-]+)\}", lambda m: m.group(1).upper(), ctx.get_usage())
+        usage = usage.removeprefix("Usage: ")
+        typer.echo(f"usage: {usage} (see {ctx.command_path} --help)", err=True)
+    return int(getattr(error, "exit_code", 2) or 2)

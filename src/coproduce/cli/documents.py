@@ -12,6 +12,7 @@ from coproduce.cli.common import (
     JSON_HELP,
     acting_person,
     info,
+    load_repo_settings,
     open_repo,
     print_json,
     warn,
@@ -78,7 +79,10 @@ def render(
     from coproduce.guidance import render_document
 
     repo = open_repo()
-    written = render_document(repo=repo, slug=slug, rev=rev, fmt=fmt, output=output)
+    organisation = load_repo_settings(repo).organisation_name
+    written = render_document(
+        repo=repo, slug=slug, rev=rev, fmt=fmt, output=output, organisation=organisation
+    )
     info(f"Wrote {written}")
 
 
@@ -139,10 +143,15 @@ def approve(
     author: str | None = typer.Option(None, "--author", help=AUTHOR_HELP),
     message: str | None = typer.Option(None, "--message", "-m", help="Tag message."),
 ) -> None:
-    """Mark a commit as an approved version (annotated tag <slug>/v<version>)."""
+    """Approve a version: set status and version in its front matter, commit, and tag it
+    <slug>/v<version>."""
+    from coproduce.approval import approve_document
+
     repo = open_repo()
     person = acting_person(repo, author)
-    tag = repo.approve(slug, version, author=person, message=message, rev=rev)
+    tag = approve_document(
+        repo=repo, slug=slug, number=version, author=person, message=message, rev=rev
+    )
     info(f"Approved {slug} as {tag}")
 
 

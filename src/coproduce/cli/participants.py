@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from coproduce.cli.common import JSON_HELP, info, open_workspace, print_json, warn
+from coproduce.cli.common import JSON_HELP, info, open_repo, open_workspace, print_json, warn
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -34,6 +34,7 @@ def register(parent: typer.Typer) -> None:
 @contextmanager
 def _opened() -> Iterator[tuple[Settings, Register]]:
     workspace = open_workspace()
+    workspace.state_dir  # noqa: B018 - creates the private state folder before the register
     yield workspace.settings, workspace.register
 
 
@@ -60,25 +61,30 @@ def import_(
     if report.skipped_existing:
         info(f"Skipped {len(report.skipped_existing)} already registered")
     if report.consent_withheld:
+        rows = ", ".join(str(n) for n in report.consent_withheld_rows)
+        noun = "row" if len(report.consent_withheld_rows) == 1 else "rows"
         warn(
-            f"consent to be named was not recorded for {len(report.consent_withheld)} "
-            "young people or under-18s (they are never named)"
+            f"consent to be named was not recorded for {noun} {rows} of {report.source}: "
+            "under 18, or a young person whose age is not given (they are never named)"
         )
 
 
 @app.command("list")
 def list_(
     json_out: bool = typer.Option(False, "--json", help=JSON_HELP),
-    show_names: bool = typer.Option(False, "--show-names", help="Also show names (personal data)."),
+    show_names: bool = typer.Option(
+        False, "--show-names", help="Also show names and emails (personal data)."
+    ),
 ) -> None:
-    """List participants by id, audience, organisation and age band; names only if asked."""
+    """List participants by id, audience, organisation and age band; names and emails only if
+    asked."""
     from coproduce.participants import list_participants
 
     with _opened() as (_, reg):
         entries = list_participants(reg)
     fields = ["id", "audience", "organisation", "age_band", "consent_named", "erased"]
     if show_names:
-        fields.append("name")
+        fields.extend(["name", "email"])
     rows = [e.model_dump(include=set(fields)) for e in entries]
     if json_out:
         print_json([{k: row[k] for k in fields} for row in rows])
@@ -89,7 +95,7 @@ def list_(
         if row["erased"]:
             info(f"{row['id']}  {row['audience']:16} (erased)")
             continue
-        name = f"  {row['name']}" if show_names else ""
+        name = f"  {row['name']} <{row['email']}>" if show_names else ""
         org = (row["organisation"] or "-")[:32]
         info(f"{row['id']}  {row['audience']:16} {org:32} {row['age_band']:8}{name}")
 
@@ -100,14 +106,21 @@ def erase(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Erase a person's data on request; the pseudonymous id stays so git records stay valid."""
-    from coproduce.participants import erase_participant
+    from coproduce.participants import erase_everywhere
 
+    repo = open_repo()
     with _opened() as (_, reg):
         reg.get_participant(participant_id)  # unknown or already erased: say so before asking
-        if not yes:
-            typer.confirm(f"Erase the personal data of {participant_id}?", abort=True)
-        erase_participant(reg, participant_id)
-    info(f"Erased the personal data of {participant_id}; the id remains as a tombstone")
+        if not yes and not typer.confirm(f"Erase the personal data of {participant_id}?"):
+            info(f"Nothing was erased; {participant_id} is as it was")
+            return
+        done = erase_everywhere(reg, participant_id, state_dir=Path(repo.state_dir))
+    removed = ", ".join(done.fields)
+    info(f"Erased the personal data of {participant_id} from the register: {removed}")
+    info(f"Deleted {done.messages_deleted} sent messages to them from the outbox")
+    info("The pseudonymous id remains as a tombstone, so the record in git still makes sense")
+    for where in done.still_found_in:
+        warn(f"{where} in the state folder still holds their name or email: remove it by hand")
 
 
 @app.command("opt-out")

@@ -33,8 +33,11 @@ def redline(
         raise InvalidInputError(f"unknown format {fmt!r}: choose docx or html")
     if not output.parent.exists():
         raise NotFoundError(f"output folder does not exist: {output.parent}")
+    repo = open_repo()
+    if base is None and not repo.exists(slug, proposed):
+        raise repo.unknown_document(slug, proposed)  # before "no approved version" is said
     result = make_redline(
-        open_repo(), slug, base=base, proposed=proposed, author=author, allow_empty=allow_empty
+        repo, slug, base=base, proposed=proposed, author=author, allow_empty=allow_empty
     )
     for notice in result.notices:
         warn(notice)

@@ -6,7 +6,6 @@ server and import prefect; list, status and start --no-launch never do.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,12 +13,15 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from coproduce.cli.common import AUTHOR_HELP, JSON_HELP, info, open_repo, print_json, warn
-from coproduce.errors import InvalidInputError
 
 if TYPE_CHECKING:
     from coproduce.store import GuidanceRepo
 
-app = typer.Typer(name="review", help="Review cycles: start, list, status, remind, close, decide.")
+app = typer.Typer(
+    name="review",
+    help="Review cycles: start, launch, status, remind, extend, close, reopen, decide, cancel.",
+    no_args_is_help=True,
+)
 
 
 def run_flow(repo: GuidanceRepo, name: str, **parameters: Any) -> Any:
@@ -59,13 +61,11 @@ def start(
     author: str | None = typer.Option(None, "--author", help=AUTHOR_HELP),
 ) -> None:
     """Start a review cycle on the latest approved version and (by default) launch it."""
+    from coproduce.cli.lifecycle import parse_date, run_launch
     from coproduce.review import load_questions, start_review
     from coproduce.review.context import open_context
 
-    try:
-        closes_on = dt.date.fromisoformat(closes)
-    except ValueError as e:
-        raise InvalidInputError(f"--closes must be a date like 2026-12-15, not {closes!r}") from e
+    closes_on = parse_date(closes, "--closes")
     ctx = open_context(repo=open_repo().root, author=author)
     try:
         parsed = load_questions(questions) if questions is not None else []
@@ -86,13 +86,13 @@ def start(
         warn(line)
     info(result.cycle.id)
     if launch:
-        outcome = run_flow(ctx.repo, "launch_review", cycle_id=result.cycle.id, author=author)
-        info(f"Launched: {outcome['sent']} invitations sent in {outcome['batches']} batches")
-        stale = outcome.get("stale_twin_sections") or []
-        if stale:
-            from coproduce.tasks import stale_twin_warning
-
-            warn(stale_twin_warning(result.cycle.slug, stale))
+        run_launch(ctx.repo, result.cycle.id, author)
+    else:
+        # On stderr: stdout holds only the id, for scripts.
+        typer.echo(
+            f"Not launched: send the invitations with coproduce review launch {result.cycle.id}",
+            err=True,
+        )
 
 
 @app.command("list")
@@ -114,19 +114,25 @@ def status(
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Show where a review cycle stands."""
+    from coproduce.review import load_cycle
     from coproduce.review import status as cycle_status
     from coproduce.review.context import open_context
+    from coproduce.review.progress import audience_progress, late_responses, render_report
 
     ctx = open_context(repo=open_repo().root)
     try:
         data = cycle_status(repo=ctx.repo, cycle_id=cycle_id, outreach=ctx.outreach)
+        if as_json:
+            print_json(data)
+            return
+        cycle = load_cycle(ctx.repo, cycle_id)
+        register = ctx.outreach.register
+        progress = audience_progress(register=register, cycle=cycle)
+        late = late_responses(register=register, cycle=cycle)
     finally:
         ctx.close()
-    if as_json:
-        print_json(data)
-        return
-    for key, value in data.items():
-        info(f"{key}: {value}")
+    for line in render_report(data, progress=progress, late=late):
+        info(line)
 
 
 @app.command("remind")
@@ -139,21 +145,6 @@ def remind(cycle_id: str = typer.Argument(..., metavar="ID")) -> None:
     require_open(load_cycle(repo, cycle_id), doing="remind")
     outcome = run_flow(repo, "send_reminders", cycle_id=cycle_id, manual=True)
     info(f"{outcome['sent']} reminders sent for {cycle_id}")
-
-
-@app.command("close")
-def close(
-    cycle_id: str = typer.Argument(..., metavar="ID"),
-    author: str | None = typer.Option(None, "--author", help=AUTHOR_HELP),
-) -> None:
-    """Close a review cycle now."""
-    from coproduce.models import CycleEvent, next_state
-    from coproduce.review import load_cycle
-
-    repo = open_repo()
-    next_state(load_cycle(repo, cycle_id).state, CycleEvent.CLOSE)  # a clear error when not open
-    outcome = run_flow(repo, "close_review", cycle_id=cycle_id, author=author)
-    info(f"{cycle_id} is {outcome['state']}")
 
 
 @app.command("decide")
@@ -221,6 +212,9 @@ def serve(
 
 
 def register(root: typer.Typer) -> None:
-    """Add ``review`` and ``serve`` to the ``coproduce`` command."""
+    """Add ``review`` (with its lifecycle commands) and ``serve`` to the ``coproduce`` command."""
+    from coproduce.cli import lifecycle
+
+    lifecycle.register(app)
     root.add_typer(app, name="review")
     root.command("serve")(serve)

@@ -173,27 +173,36 @@ def add_block(doc: DocxDocument, block: Block, *, writer: BlockWriter | None = N
     return (writer or BlockWriter(doc)).add(block)
 
 
+def version_label(meta: DocumentMeta) -> str:
+    """Return the version as a reader should see it: ``1.1``, or ``1.2 draft`` for a draft."""
+    return f"{meta.version} draft" if meta.status == "draft" else meta.version
+
+
 def details_rows(meta: DocumentMeta) -> list[tuple[str, list[str]]]:
-    """Return the title block's label and value lines, in display order."""
+    """Return the title block's label and value lines, in display order; empty rows are left
+    out rather than shown blank."""
     review = meta.review_date.strftime("%-d %B %Y") if meta.review_date else ""
-    return [
+    rows = [
         ("Owner", [meta.owner]),
         ("Status", [meta.status.capitalize()]),
-        ("Version", [meta.version]),
+        ("Version", [version_label(meta)]),
         ("Review date", [review]),
-        ("Statutory basis", list(meta.statutory_basis) or [""]),
+        ("Statutory basis", list(meta.statutory_basis)),
     ]
+    return [(label, values) for label, values in rows if any(v.strip() for v in values)]
 
 
 def make_title_block(doc: DocxDocument, meta: DocumentMeta) -> list[etree._Element]:
-    """Return the Title paragraph and the two-column document details table."""
+    """Return the Title paragraph, the two-column document details table and an empty
+    paragraph after it, so that a first body table never touches it (Word and comparers
+    would read two tables with nothing between them as one)."""
     title = make_paragraph(doc, [Span(text=meta.title)], style="Title")
     rows = [[[Span(text=label)], _lines_to_spans(values)] for label, values in details_rows(meta)]
     width = text_width(doc)
     table = make_table(
         doc, rows, header=False, caption=DETAILS_CAPTION, widths=[width // 3, width - width // 3]
     )
-    return [title, table]
+    return [title, table, make_paragraph(doc, [])]
 
 
 def _lines_to_spans(lines: list[str]) -> list[Span]:
@@ -273,5 +282,6 @@ __all__ = [
     "set_core_properties",
     "style_id",
     "text_width",
+    "version_label",
     "w",
 ]

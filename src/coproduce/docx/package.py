@@ -14,6 +14,7 @@ from coproduce.docx.safety import check_docx, main_document_part
 from coproduce.docx.xml import PKG_REL_NS, parse_xml, qn
 
 _CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 
 
 @dataclass
@@ -28,6 +29,7 @@ class WordPackage:
     endnotes: etree._Element | None = None
     comments: etree._Element | None = None
     core: etree._Element | None = None
+    custom: etree._Element | None = None
 
 
 def open_package(source: Path | bytes) -> WordPackage:
@@ -47,7 +49,9 @@ def open_package(source: Path | bytes) -> WordPackage:
         if document is None:  # pragma: no cover - check_docx already guarantees the part
             raise FileNotFoundError(main)
         package = WordPackage(document=document)
-        package.core = load(_package_target(load("_rels/.rels"), _CORE, ""))
+        package_rels = load("_rels/.rels")
+        package.core = load(_package_target(package_rels, _CORE, ""))
+        package.custom = load(_package_target(package_rels, _CUSTOM, ""))
         rels = load(
             posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
         )

@@ -11,6 +11,7 @@ from lxml import etree
 from pydantic import BaseModel, Field, ValidationError
 
 from coproduce.docx.build import DETAILS_CAPTION
+from coproduce.docx.custom import read_front_matter_property
 from coproduce.docx.inline import InlineContext, merge_spans, read_spans
 from coproduce.docx.numbering import read_list_formats
 from coproduce.docx.package import WordPackage, core_title, open_package
@@ -340,11 +341,15 @@ def _column_align(tbl: etree._Element, width: int) -> list[str | None]:
 
 def _build_meta(reader: _BodyReader, package: WordPackage, *, fallback: str) -> DocumentMeta:
     title = core_title(package) or reader.title_paragraph or fallback
-    data: dict[str, object] = {"title": title}
+    stored = _stored_front_matter(package)
+    # What the file shows (title, title block) wins over what we stored when it was rendered.
+    data: dict[str, object] = {**stored, "title": title}
     details = reader.details or {}
     for label, key in (("owner", "owner"), ("status", "status"), ("version", "version")):
         if details.get(label):
             data[key] = details[label][0].lower() if key == "status" else details[label][0]
+    if isinstance(data.get("version"), str):  # "1.2 draft" on the title block is version 1.2
+        data["version"] = str(data["version"]).split()[0] if str(data["version"]).split() else ""
     if details.get("review date"):
         data["review_date"] = _parse_date(details["review date"][0])
     if details.get("statutory basis"):
@@ -352,8 +357,17 @@ def _build_meta(reader: _BodyReader, package: WordPackage, *, fallback: str) -> 
     try:
         return DocumentMeta.model_validate(data)
     except ValidationError:
+        pass
+    try:  # a stored value that no longer validates is dropped, not the title block's
+        return DocumentMeta.model_validate({k: v for k, v in data.items() if k not in stored})
+    except ValidationError:
         reader.counts["unreadable details"] += 1
         return DocumentMeta(title=title)
+
+
+def _stored_front_matter(package: WordPackage) -> dict[str, object]:
+    stored = read_front_matter_property(package.custom)
+    return {str(k): v for k, v in stored.items() if k != "title"}
 
 
 def _parse_date(text: str) -> dt.date | None:

@@ -9,6 +9,7 @@ from typing import BinaryIO
 from docx.document import Document as DocxDocument
 
 from coproduce.docx.build import BlockWriter, add_title_block, set_core_properties
+from coproduce.docx.custom import set_front_matter_property
 from coproduce.docx.reference import default_reference, new_document
 from coproduce.docx.safety import check_docx
 from coproduce.docx.save import save_bytes, write_bytes
@@ -26,6 +27,7 @@ def build_docx(
         check_docx(reference)
     doc = new_document(reference)
     set_core_properties(doc, document.meta, modified=modified or _now())
+    set_front_matter_property(doc, document.meta)
     add_title_block(doc, document.meta)
     writer = BlockWriter(doc)
     for block in document.blocks:

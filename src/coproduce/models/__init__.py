@@ -21,6 +21,7 @@ from coproduce.models.cycle import (
     Question,
     ReviewCycle,
     Transition,
+    next_commands,
     next_state,
 )
 from coproduce.models.decision import DecisionOutcome, SignoffDecision
@@ -77,6 +78,7 @@ __all__ = [
     "describe_errors",
     "is_slug",
     "load_model",
+    "next_commands",
     "next_state",
     "slugify",
     "spans_text",

@@ -38,6 +38,7 @@ class CycleEvent(StrEnum):
     RETURN = "return"
     REJECT = "reject"
     CANCEL = "cancel"
+    EXTEND = "extend"
 
 
 S, E = CycleState, CycleEvent
@@ -45,12 +46,14 @@ TRANSITIONS: dict[tuple[CycleState, CycleEvent], CycleState] = {
     (S.DRAFT, E.LAUNCH): S.OPEN,
     (S.DRAFT, E.CANCEL): S.CANCELLED,
     (S.OPEN, E.CLOSE): S.CLOSED,
+    (S.OPEN, E.EXTEND): S.OPEN,
     (S.OPEN, E.CANCEL): S.CANCELLED,
     (S.CLOSED, E.REOPEN): S.OPEN,
     (S.CLOSED, E.COMPLETE_TRIAGE): S.TRIAGED,
     (S.CLOSED, E.CANCEL): S.CANCELLED,
     (S.TRIAGED, E.ISSUE_PACK): S.IN_SIGNOFF,
     (S.TRIAGED, E.REOPEN): S.OPEN,
+    (S.TRIAGED, E.CANCEL): S.CANCELLED,
     (S.IN_SIGNOFF, E.ISSUE_PACK): S.IN_SIGNOFF,
     (S.IN_SIGNOFF, E.APPROVE): S.APPROVED,
     (S.IN_SIGNOFF, E.RETURN): S.TRIAGED,
@@ -58,16 +61,63 @@ TRANSITIONS: dict[tuple[CycleState, CycleEvent], CycleState] = {
 }
 TERMINAL: frozenset[CycleState] = frozenset({S.APPROVED, S.REJECTED, S.CANCELLED})
 ACTIVE: frozenset[CycleState] = frozenset({S.DRAFT, S.OPEN, S.CLOSED, S.TRIAGED, S.IN_SIGNOFF})
+AWAITING_DECISION: frozenset[CycleState] = frozenset({S.CLOSED, S.TRIAGED, S.IN_SIGNOFF})
+
+# The command a user types for each event ({id} is the cycle): errors name these, never events.
+COMMANDS: dict[CycleEvent, str] = {
+    E.LAUNCH: "coproduce review launch {id}",
+    E.CLOSE: "coproduce review close {id}",
+    E.EXTEND: "coproduce review extend {id} --closes DATE",
+    E.REOPEN: "coproduce review reopen {id} --closes DATE",
+    E.COMPLETE_TRIAGE: "coproduce review finish-triage {id}",
+    E.ISSUE_PACK: "coproduce review send-to-board {id}",
+    E.APPROVE: "coproduce review decide {id} --outcome approved ...",
+    E.RETURN: "coproduce review decide {id} --outcome returned ...",
+    E.REJECT: "coproduce review decide {id} --outcome rejected ...",
+    E.CANCEL: "coproduce review cancel {id} --reason TEXT",
+}
+# The board's three outcomes are one command: list it once.
+_DECISIONS = (E.APPROVE, E.RETURN, E.REJECT)
+DESCRIBED: dict[CycleState, str] = {
+    S.DRAFT: "a draft, not yet launched",
+    S.OPEN: "open for comments",
+    S.CLOSED: "closed and awaiting triage",
+    S.TRIAGED: "triaged and awaiting the sign-off pack",
+    S.IN_SIGNOFF: "with the board for a decision",
+    S.APPROVED: "approved (finished)",
+    S.RETURNED: "returned by the board",
+    S.REJECTED: "rejected (finished)",
+    S.CANCELLED: "cancelled (finished)",
+}
 
 
-def next_state(state: CycleState, event: CycleEvent) -> CycleState:
-    """Return the state ``event`` leads to from ``state``; raise StateError when not allowed."""
+def next_commands(state: CycleState, cycle_id: str = "ID") -> list[str]:
+    """Return the commands that move a cycle on from ``state``, in the table's order."""
+    commands: list[str] = []
+    for (s, e), _ in TRANSITIONS.items():
+        if s != state:
+            continue
+        command = COMMANDS[e].format(id=cycle_id)
+        if e in _DECISIONS:
+            command = f"coproduce review decide {cycle_id} --outcome OUTCOME ..."
+        if command not in commands:
+            commands.append(command)
+    return commands
+
+
+def next_state(state: CycleState, event: CycleEvent, *, cycle_id: str = "ID") -> CycleState:
+    """Return the state ``event`` leads to from ``state``; raise StateError when not allowed.
+
+    The error says where the cycle stands and names the commands that can move it on.
+    """
     try:
         return TRANSITIONS[(state, event)]
     except KeyError:
-        allowed = sorted(e.value for (s, e) in TRANSITIONS if s == state)
-        hint = f"; from {state.value} you can: {', '.join(allowed)}" if allowed else ""
-        raise StateError(f"cannot {event.value} a cycle that is {state.value}{hint}") from None
+        verb = COMMANDS[event].split()[2]
+        where = f"cannot {verb} review {cycle_id}: it is {DESCRIBED[state]}"
+        commands = next_commands(state, cycle_id)
+        hint = f"; next: {'; or '.join(commands)}" if commands else ""
+        raise StateError(where + hint) from None
 
 
 class Question(BaseModel):
@@ -96,7 +146,10 @@ class ReviewCycle(BaseModel):
 
     id: str = Field(pattern=CYCLE_ID_PATTERN)
     slug: str
-    base: str = Field(description="Tag of the approved version the draft is compared with.")
+    base: str | None = Field(
+        default=None,
+        description="Tag of the approved version the draft is compared with; None for a first.",
+    )
     proposed: str = Field(description="Commit the participants were sent.")
     state: CycleState = CycleState.DRAFT
     created: dt.datetime
@@ -116,17 +169,43 @@ class ReviewCycle(BaseModel):
         return sorted(set(v), reverse=True)
 
     def apply(
-        self, event: CycleEvent, *, at: dt.datetime, actor: str = "", note: str = ""
+        self,
+        event: CycleEvent,
+        *,
+        at: dt.datetime,
+        actor: str = "",
+        note: str = "",
+        closes: dt.datetime | None = None,
     ) -> ReviewCycle:
-        """Return a copy of this cycle moved on by ``event``, with the step in its history."""
-        to_state = next_state(self.state, event)
+        """Return a copy of this cycle moved on by ``event``, with the step in its history.
+
+        ``closes`` sets a new deadline; extending and reopening need one in the future.
+        """
+        to_state = next_state(self.state, event, cycle_id=self.id)
+        if event in (CycleEvent.EXTEND, CycleEvent.REOPEN):
+            if closes is None or closes <= at:
+                raise StateError(
+                    f"cannot {event.value} review {self.id}: give a new close date in the future"
+                )
+            if event is CycleEvent.EXTEND and closes <= self.closes:
+                raise StateError(
+                    f"cannot extend review {self.id}: the new close date must be after "
+                    f"{self.closes.date().isoformat()}"
+                )
         step = Transition(
             at=at, event=event, from_state=self.state, to_state=to_state, actor=actor, note=note
         )
         update: dict[str, object] = {"state": to_state, "history": [*self.history, step]}
         if event is CycleEvent.LAUNCH:
             update["opens"] = at
+        if closes is not None:
+            update["closes"] = closes
         return self.model_copy(update=update)
+
+    @property
+    def awaits_decision(self) -> bool:
+        """Return whether the cycle is closed and waiting to be triaged, packed or decided."""
+        return self.state in AWAITING_DECISION
 
     @property
     def is_active(self) -> bool:

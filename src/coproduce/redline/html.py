@@ -1,4 +1,8 @@
-"""Render a change set as an accessible HTML redline (ins/del with author and date)."""
+"""Render a change set as an accessible HTML redline (ins/del with author and date).
+
+Who made each change shows without hovering, and prints: every author has a colour in a
+legend at the top, and each changed block ends with a visible label naming its authors.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,23 @@ from coproduce.templating import template_env
 TEMPLATE = "redline.html.j2"
 
 
+# Front matter keys as a reader names them; any other key is written out from its name.
+FIELD_LABELS = {
+    "title": "Title",
+    "owner": "Owner",
+    "status": "Status",
+    "version": "Version",
+    "review_date": "Review date",
+    "statutory_basis": "Statutory basis",
+    "audiences": "Audiences",
+}
+
+
+def field_label(name: str) -> str:
+    """Return a front-matter key as a person reads it: ``review_date`` -> "Review date"."""
+    return FIELD_LABELS.get(name) or name.replace("_", " ").replace("-", " ").capitalize()
+
+
 @dataclass
 class Segment:
     """A piece of inline text: unchanged, inserted, deleted or reformatted, with who and when."""
@@ -19,6 +40,7 @@ class Segment:
     kind: str
     spans: list[Span]
     title: str = ""
+    author: int = 0
 
 
 @dataclass
@@ -32,6 +54,8 @@ class BlockView:
     level: int = 0
     rows: list[RowView] = field(default_factory=list)
     mark: str = "equal"
+    items: list[BlockView] = field(default_factory=list)
+    authors: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -113,8 +137,61 @@ def _table(op: BlockOp) -> BlockView:
     return BlockView(tag="table", change="table", rows=rows)
 
 
+class Authors:
+    """The authors of a redline's changes, numbered in order of first appearance."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def number(self, title: str) -> int:
+        """Return the number (from 1) of the author of an "author, date" title; 0 for none."""
+        if not title:
+            return 0
+        name = title.rsplit(", ", 1)[0]
+        if name not in self.names:
+            self.names.append(name)
+        return self.names.index(name) + 1
+
+    def mark(self, view: BlockView) -> BlockView:
+        """Number the authors of every change in ``view`` (its items, rows and segments)."""
+        found: list[int] = []
+
+        def note(n: int) -> int:
+            if n and n not in found:
+                found.append(n)
+            return n
+
+        for item in view.items:
+            self.mark(item)
+        for segment in [*view.segments, *(s for r in view.rows for c in r.cells for s in c)]:
+            if segment.kind != "equal":
+                segment.author = note(self.number(segment.title))
+        if view.change != "equal" and view.title:
+            note(self.number(view.title))
+        for row in view.rows:
+            if row.change != "equal":
+                note(self.number(row.title))
+        view.authors = found
+        return view
+
+
+def group_lists(views: list[BlockView]) -> list[BlockView]:
+    """Return ``views`` with each run of list items of one kind as one list view."""
+    grouped: list[BlockView] = []
+    for view in views:
+        if view.tag in ("ul", "ol"):
+            last = grouped[-1] if grouped else None
+            if last is not None and last.tag == "list" and last.level == (view.tag == "ol"):
+                last.items.append(view)
+                continue
+            grouped.append(BlockView(tag="list", level=int(view.tag == "ol"), items=[view]))
+            continue
+        grouped.append(view)
+    return grouped
+
+
 def block_views(changes: ChangeSet) -> list[BlockView]:
-    """Return one view per block of the tracked output, in order."""
+    """Return one view per block of the tracked output, in order (list items still apart)."""
     views: list[BlockView] = []
     for op in changes.ops:
         who = op.attribution
@@ -144,20 +221,46 @@ def block_views(changes: ChangeSet) -> list[BlockView]:
     return views
 
 
-def meta_views(changes: ChangeSet) -> list[dict[str, str | None]]:
-    """Return the front-matter changes with their "author, date" titles."""
-    return [
-        {"field": m.field, "base": m.base, "proposed": m.proposed, "title": describe(m.attribution)}
-        for m in changes.meta
-    ]
+def meta_views(changes: ChangeSet, authors: Authors) -> list[dict[str, object]]:
+    """Return the front-matter changes with their labels and "author, date" titles."""
+    views: list[dict[str, object]] = []
+    for m in changes.meta:
+        title = describe(m.attribution)
+        views.append(
+            {
+                "field": m.field,
+                "label": field_label(m.field),
+                "base": m.base,
+                "proposed": m.proposed,
+                "title": title,
+                "author": authors.number(title),
+            }
+        )
+    return views
+
+
+def _context(changes: ChangeSet) -> dict[str, object]:
+    authors = Authors()
+    meta = meta_views(changes, authors)
+    blocks = [authors.mark(v) for v in group_lists(block_views(changes))]
+    kinds = {s.kind for v in _walk(blocks) for s in v.segments}
+    return {
+        "blocks": blocks,
+        "meta": meta,
+        "authors": authors.names,
+        "has_format": "format" in kinds,
+        "has_moves": any(v.change in ("move_from", "move_to") for v in _walk(blocks)),
+    }
+
+
+def _walk(views: list[BlockView]) -> list[BlockView]:
+    return [w for v in views for w in (v, *_walk(v.items))]
 
 
 def render_redline_fragment(changes: ChangeSet, *, overrides: Path | None = None) -> str:
     """Return the redline as an HTML fragment (no page shell) to embed elsewhere."""
     template = template_env(overrides=overrides).get_template(TEMPLATE)
-    return template.render(
-        page=False, title="", blocks=block_views(changes), meta=meta_views(changes)
-    )
+    return template.render(page=False, title="", **_context(changes))
 
 
 def render_redline_html(
@@ -166,6 +269,4 @@ def render_redline_html(
     """Return a whole accessible HTML page showing every change with its author and date."""
     template = template_env(overrides=overrides).get_template(TEMPLATE)
     heading = title or f"Changes to {changes.proposed.meta.title}"
-    return template.render(
-        page=True, title=heading, blocks=block_views(changes), meta=meta_views(changes)
-    )
+    return template.render(page=True, title=heading, **_context(changes))

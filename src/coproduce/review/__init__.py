@@ -1,7 +1,9 @@
-"""Review cycles: start, launch, remind, close and sweep, over ``reviews/<cycle>/cycle.yaml``."""
+"""Review cycles: start, launch, remind, extend, close, reopen, triage, send to the board,
+cancel and sweep, over ``reviews/<cycle>/cycle.yaml``."""
 
 from coproduce.review.clock import plan_sweep, sweep
 from coproduce.review.delivery import Batch, Delivered, Outreach
+from coproduce.review.lifecycle import cancel, extend, finish_triage, reopen, send_to_board
 from coproduce.review.questions import load_questions, parse_questions
 from coproduce.review.record import iter_cycles, load_cycle
 from coproduce.review.report import status
@@ -11,6 +13,7 @@ from coproduce.review.service import (
     deliver,
     launch,
     list_cycles,
+    notify_closed,
     open_cycle,
     plan_invitations,
     plan_reminders,
@@ -26,14 +29,18 @@ __all__ = [
     "Outreach",
     "Plan",
     "StartResult",
+    "cancel",
     "close",
     "deliver",
+    "extend",
+    "finish_triage",
     "iter_cycles",
     "launch",
     "list_cycles",
     "load_cycle",
     "load_questions",
     "new_cycle_id",
+    "notify_closed",
     "open_cycle",
     "parse_questions",
     "plan_invitations",
@@ -42,6 +49,8 @@ __all__ = [
     "record_decision",
     "record_reminders",
     "remind",
+    "reopen",
+    "send_to_board",
     "start_review",
     "status",
     "sweep",

@@ -17,6 +17,7 @@ from coproduce.models import ReviewCycle
 
 BATCH_SIZE = 100
 INVITATION = "invite"
+CLOSED = "closed"
 
 
 def reminder_kind(days: int) -> str:

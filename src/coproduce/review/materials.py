@@ -43,7 +43,10 @@ def render_materials(*, repo: GuidanceRepo, cycle_id: str) -> dict[str, Path]:
 
     cycle = record.load_cycle(repo, cycle_id)
     folder.mkdir(parents=True, exist_ok=True)
-    document = repo.read_document(cycle.slug, rev=cycle.proposed)
+    from coproduce.versioning import standing_document
+
+    # The draft says where it stands (e.g. "1.2 draft"), whatever its front matter still says.
+    document = standing_document(repo, cycle.slug, rev=cycle.proposed)
     names = {"draft-docx": f"{cycle.slug}.docx", "draft-html": f"{cycle.slug}.html"}
     write_docx(document, folder / names["draft-docx"])
     (folder / names["draft-html"]).write_text(render_html(document), encoding="utf-8")
@@ -70,11 +73,22 @@ def render_materials(*, repo: GuidanceRepo, cycle_id: str) -> dict[str, Path]:
     return {k: folder / v for k, v in names.items()}
 
 
-def _render_changes(repo: GuidanceRepo, slug: str, base: str, proposed: str) -> str | None:
-    """Return the HTML redline from the approved base to the draft, None when nothing changed."""
+def _render_changes(repo: GuidanceRepo, slug: str, base: str | None, proposed: str) -> str | None:
+    """Return the HTML redline from the approved base to the draft, None when nothing changed.
+
+    A first version (no base) is shown whole, as new.
+    """
     from coproduce.errors import InvalidInputError
     from coproduce.redline import redline
 
+    if base is None:
+        from coproduce.models import Document
+        from coproduce.redline.change import compute_changes
+        from coproduce.redline.html import render_redline_html
+
+        draft = repo.read_document(slug, rev=proposed)
+        empty = Document(slug=slug, meta=draft.meta, blocks=[])
+        return render_redline_html(compute_changes(empty, draft))
     try:
         return redline(repo, slug, base=base, proposed=proposed).html()
     except InvalidInputError:  # identical versions: there is nothing to show

@@ -21,12 +21,13 @@ from coproduce.channels.email import Mailer, Outgoing, send_batch
 from coproduce.defaults import DEFAULT_PORTAL_URL, DEFAULT_TIMEZONE
 from coproduce.invitations import (
     Materials,
+    build_closed_notice,
     build_invitation,
     build_reminder,
     select_templates,
 )
 from coproduce.models import Audience, ReviewCycle
-from coproduce.review.delivery import Batch
+from coproduce.review.delivery import CLOSED, Batch
 from coproduce.store.register import Register
 from coproduce.store.tokens import issue_tokens, personal_link, token_expiry
 from coproduce.templating import template_env
@@ -93,17 +94,27 @@ class RegisterOutreach:
         opted = self.register.opted_out(cycle.id)
         people = self.register.get_participants(p for p in batch.participants if p not in opted)
         todo = [p for p in batch.participants if p in people]
+        # A closed notice carries no link: no new token for it.
+        wanted = [] if batch.kind == CLOSED else todo
         tokens = issue_tokens(
-            self.register, participant_ids=todo, cycle=cycle.id, expires=token_expiry(cycle.closes)
+            self.register,
+            participant_ids=wanted,
+            cycle=cycle.id,
+            expires=token_expiry(cycle.closes),
         )
         reminder = REMINDER.match(batch.kind)
-        kind = "invite" if reminder is None else "reminder"
+        kind = "reminder" if reminder else batch.kind if batch.kind == CLOSED else "invite"
         chosen = select_templates(kind=kind, audience=audience, env=env)
         items = []
         for participant_id in todo:
             person = people[participant_id]
-            link = personal_link(tokens[participant_id], base_url=self.portal_url)
-            if reminder is None:
+            token = tokens.get(participant_id)
+            link = personal_link(token, base_url=self.portal_url) if token else ""
+            if kind == CLOSED:
+                message = build_closed_notice(
+                    record=person, audience=audience, materials=shared, templates=chosen
+                )
+            elif reminder is None:
                 message = build_invitation(
                     record=person, audience=audience, materials=shared, link=link, templates=chosen
                 )

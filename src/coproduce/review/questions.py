@@ -21,7 +21,9 @@ def load_questions(
 ) -> list[Question]:
     """Read questions from a YAML file (or text); raise InvalidInputError listing every problem.
 
-    The file is a list of questions, or a mapping with a ``questions`` list. With ``sections``
+    The file is a list of questions (each a plain string, or the full form with ``id``,
+    ``text``, ``section``, ``audiences``, ``youth_text``), or a mapping with a ``questions``
+    list. With ``sections``
     or ``audiences`` given, each question's section and audiences must be among them.
     """
     if isinstance(source, Path):
@@ -58,6 +60,8 @@ def parse_questions(
     seen: set[str] = set()
     for n, item in enumerate(data, start=1):
         label = f"question {n}"
+        if isinstance(item, str):  # a plain question: everyone is asked it, as written
+            item = {"id": f"q{n}", "text": item}
         raw_id = item.get("id") if isinstance(item, dict) else None
         if isinstance(raw_id, str):
             label = f"question {n} ({raw_id})"

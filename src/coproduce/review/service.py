@@ -23,6 +23,7 @@ from coproduce.models import (
 )
 from coproduce.review import record
 from coproduce.review.delivery import (
+    CLOSED,
     INVITATION,
     Batch,
     Delivered,
@@ -31,6 +32,7 @@ from coproduce.review.delivery import (
     reminder_kind,
     send_batch,
 )
+from coproduce.review.lifecycle import advance
 
 if TYPE_CHECKING:
     from coproduce.store import GuidanceRepo
@@ -57,7 +59,7 @@ def open_cycle(
     *, repo: GuidanceRepo, cycle_id: str, author: Person, now: dt.datetime | None = None
 ) -> ReviewCycle:
     """Move a draft cycle to open (launch); an already open cycle is returned unchanged."""
-    return _advance(
+    return advance(
         repo=repo,
         cycle_id=cycle_id,
         event=CycleEvent.LAUNCH,
@@ -106,6 +108,34 @@ def plan_reminders(
     return Plan(cycle_id=cycle.id, kind=kind, batches=batches, rounds=rounds)
 
 
+def plan_closed_notices(*, repo: GuidanceRepo, cycle_id: str, outreach: Outreach) -> Plan:
+    """Return the "review closed" notices still to send to everyone who was invited."""
+    cycle = record.load_cycle(repo, cycle_id)
+    if cycle.state in (CycleState.DRAFT, CycleState.OPEN):
+        raise StateError(f"cannot tell participants review {cycle_id} closed: it is still open")
+    invited = outreach.sent_to(cycle.id, INVITATION)
+    recipients = {a: [p for p in outreach.recipients(a) if p in invited] for a in cycle.audiences}
+    already = outreach.sent_to(cycle.id, CLOSED)
+    batches = plan_batches(cycle=cycle, kind=CLOSED, recipients=recipients, already=already)
+    return Plan(cycle_id=cycle.id, kind=CLOSED, batches=batches)
+
+
+def notify_closed(
+    *,
+    repo: GuidanceRepo,
+    cycle_id: str,
+    outreach: Outreach,
+    materials: Mapping[str, Path] | None = None,
+) -> Delivered:
+    """Tell everyone invited to a closed cycle that it has closed (once each)."""
+    plan = plan_closed_notices(repo=repo, cycle_id=cycle_id, outreach=outreach)
+    if materials is None and plan.batches:
+        from coproduce.review.materials import render_materials
+
+        materials = render_materials(repo=repo, cycle_id=cycle_id)  # for the title
+    return _deliver_plan(repo=repo, plan=plan, outreach=outreach, materials=materials or {})
+
+
 def deliver(
     *, repo: GuidanceRepo, batch: Batch, outreach: Outreach, materials: Mapping[str, Path]
 ) -> Delivered:
@@ -146,7 +176,7 @@ def close(
 ) -> ReviewCycle:
     """Close an open cycle; with ``strict=False`` a cycle already past open is left as it is."""
     done = set() if strict else {CycleState.CLOSED, *_after_close()}
-    return _advance(
+    return advance(
         repo=repo,
         cycle_id=cycle_id,
         event=CycleEvent.CLOSE,
@@ -186,30 +216,10 @@ def list_cycles(*, repo: GuidanceRepo, slug: str | None = None) -> list[ReviewCy
     return [c for c in record.iter_cycles(repo) if slug is None or c.slug == slug]
 
 
-def _advance(
-    *,
-    repo: GuidanceRepo,
-    cycle_id: str,
-    event: CycleEvent,
-    author: Person,
-    now: dt.datetime | None,
-    done: set[CycleState],
-    message: str,
-) -> ReviewCycle:
-    now = record.as_utc(now or record.utcnow())
-    with record.cycle_lock(repo, cycle_id):
-        cycle = record.load_cycle(repo, cycle_id)
-        if cycle.state in done:
-            return cycle
-        cycle = cycle.apply(event, at=now, actor=author.name)
-        record.save_cycle(repo, cycle, author=author, message=message.format(id=cycle_id))
-        return cycle
-
-
 def require_open(cycle: ReviewCycle, *, doing: str) -> None:
-    """Raise StateError unless ``cycle`` is open."""
+    """Raise StateError unless ``cycle`` is open, naming the commands that move it on."""
     if cycle.state is not CycleState.OPEN:
-        raise StateError(f"cannot {doing} review {cycle.id}: it is {cycle.state.value}, not open")
+        raise StateError(_not_in_state(cycle, CycleState.OPEN, doing=doing))
 
 
 def _require_state(
@@ -217,10 +227,17 @@ def _require_state(
 ) -> ReviewCycle:
     cycle = record.load_cycle(repo, cycle_id)
     if cycle.state is not state:
-        raise StateError(
-            f"cannot {doing} review {cycle_id}: it is {cycle.state.value}, not {state.value}"
-        )
+        raise StateError(_not_in_state(cycle, state, doing=doing))
     return cycle
+
+
+def _not_in_state(cycle: ReviewCycle, state: CycleState, *, doing: str) -> str:
+    from coproduce.models import next_commands
+    from coproduce.models.cycle import DESCRIBED
+
+    line = f"cannot {doing} review {cycle.id}: it is {DESCRIBED[cycle.state]}, not {state.value}"
+    commands = next_commands(cycle.state, cycle.id)
+    return line + (f"; next: {'; or '.join(commands)}" if commands else "")
 
 
 def _after_close() -> set[CycleState]:

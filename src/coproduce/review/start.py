@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from coproduce.errors import ConflictError, CoproduceError, InvalidInputError, NotFoundError
-from coproduce.models import BUILT_IN_AUDIENCES, Person, ReviewCycle
+from coproduce.models import BUILT_IN_AUDIENCES, Person, ReviewCycle, next_commands
+from coproduce.models.cycle import DESCRIBED
 from coproduce.review import record
 from coproduce.review.delivery import Outreach
+from coproduce.review.lifecycle import closing_time
 from coproduce.review.questions import parse_questions
 
 if TYPE_CHECKING:
@@ -55,11 +57,18 @@ def new_cycle_id(*, slug: str, when: dt.date, taken: Iterable[str]) -> str:
     return candidate
 
 
-def closing_time(closes: dt.date | dt.datetime) -> dt.datetime:
-    """Return the moment a cycle closes: a bare date means the end of that day (UTC)."""
-    if isinstance(closes, dt.datetime):
-        return record.as_utc(closes)
-    return dt.datetime.combine(closes, dt.time(23, 59, 59), tzinfo=dt.UTC)
+def blocking_line(other: ReviewCycle) -> str:
+    """Return why ``other`` stops a new cycle of its document, and the commands that move it."""
+    commands = "; or ".join(next_commands(other.state, other.id))
+    if other.awaits_decision:
+        return (
+            f"{other.slug} has a closed review awaiting a decision: {other.id} "
+            f"({DESCRIBED[other.state]}); move it on with: {commands}"
+        )
+    return (
+        f"{other.slug} already has an active review cycle: {other.id} "
+        f"({DESCRIBED[other.state]}); move it on with: {commands}"
+    )
 
 
 def start_review(
@@ -77,6 +86,8 @@ def start_review(
 ) -> StartResult:
     """Record a new cycle in draft on the latest approved version of ``slug``.
 
+    A document never approved can be reviewed too: its cycle has no base (a warning says so).
+
     Every problem is collected first and reported together; nothing is written unless all
     is well. An audience with no participants is a warning, not a failure.
     """
@@ -88,8 +99,6 @@ def start_review(
         base = repo.latest_approved(slug)
     except NotFoundError as e:
         problems.add(str(e), NotFoundError)
-    if document is not None and base is None:
-        problems.add(f"{slug} has no approved version to review against", NotFoundError)
     closes_at = closing_time(closes)
     if closes_at <= now:
         problems.add(f"close date {closes_at.date().isoformat()} is not in the future")
@@ -112,17 +121,12 @@ def start_review(
         cycles = record.iter_cycles(repo)
         for other in cycles:
             if other.slug == slug and other.is_active:
-                problems.add(
-                    f"{slug} already has an active review cycle: {other.id} ({other.state})",
-                    ConflictError,
-                )
+                problems.add(blocking_line(other), ConflictError)
         problems.raise_if_any(f"cannot start a review of {slug}")
-        if base is None:  # unreachable: a missing base is one of the problems above
-            raise NotFoundError(f"{slug} has no approved version")
         cycle = ReviewCycle(
             id=new_cycle_id(slug=slug, when=now.date(), taken=(c.id for c in cycles)),
             slug=slug,
-            base=str(base.tag),
+            base=str(base.tag) if base is not None else None,
             proposed=str(repo.resolve("HEAD")),
             created=now,
             closes=closes_at,
@@ -135,6 +139,12 @@ def start_review(
             for a in cycle.audiences
             if outreach is not None and not outreach.recipients(a)
         ]
+        if base is None:
+            warnings.insert(
+                0,
+                f"{slug} has never been approved: this review is of its first version, and "
+                "the changes page shows the whole draft as new",
+            )
         commit = record.save_cycle(
             repo, cycle, author=author, message=f"Start review {cycle.id} of {slug}"
         )

@@ -167,9 +167,13 @@ class GuidanceRepo:
 
     @property
     def state_dir(self) -> Path:
-        """Return the local, git-ignored state folder, creating it when missing."""
+        """Return the local, git-ignored state folder, creating it (private: 0700) when missing.
+
+        It holds the personal-data register and the outbox, so only its owner may enter it.
+        """
         folder = self.settings.state_dir
-        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.is_dir():
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         return folder
 
     def resolve(self, rev: str) -> str:

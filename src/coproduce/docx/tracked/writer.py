@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from docx.document import Document as DocxDocument
 from lxml import etree
 
-from coproduce.docx.build import make_title_block
+from coproduce.docx.build import details_rows, make_title_block
 from coproduce.docx.runs import make_hyperlink, make_run, style_id, w
 from coproduce.docx.tracked.elements import (
     PPR,
@@ -27,7 +27,7 @@ from coproduce.docx.tracked.marks import RevisionMarks
 from coproduce.docx.tracked.renders import Renders, unify_numbering
 from coproduce.docx.tracked.settle import settle_marks
 from coproduce.docx.xml import qn
-from coproduce.models import ListItem, Span
+from coproduce.models import DocumentMeta, ListItem, Span
 
 if TYPE_CHECKING:  # the change model is data only; importing it at run time would be circular
     from coproduce.redline.change import Attribution, BlockOp, ChangeSet, SpanOp
@@ -266,12 +266,13 @@ class TrackedWriter:
     # -- title block and body ---------------------------------------------------------------
 
     def title_block(self) -> list[etree._Element]:
-        """Return the title paragraph and details table with metadata changes marked."""
+        """Return the title paragraph and details table with metadata changes marked, and the
+        empty paragraph that keeps the table apart from a first body table."""
         base, new = self.changes.base.meta, self.changes.proposed.meta
         by_field = {m.field: m.attribution for m in self.changes.meta}
         who = next((a for f, a in by_field.items() if f != "title" and a), None)
-        _, old_table = make_title_block(self.doc, base)
-        title, table = make_title_block(self.doc, new)
+        _, old_table, _ = make_title_block(self.doc, base)
+        title, table, spacer = make_title_block(self.doc, new)
         if base.title != new.title:
             title = trim(title, content=False)
             ops = self.changes.title
@@ -280,16 +281,23 @@ class TrackedWriter:
             else:  # a change set built by hand: show the whole title replaced
                 self.add_runs(title, [Span(text=base.title)], wrap="del", who=by_field.get("title"))
                 self.add_runs(title, [Span(text=new.title)], wrap="ins", who=by_field.get("title"))
-        old_rows = list(old_table.iterchildren(_TR))
-        rows = list(table.iterchildren(_TR))
-        if len(old_rows) != len(rows):
-            for tr in old_rows:
-                self.mark_row(tr, "del", who)
-                rows[0].addprevious(tr)
-            for tr in rows:
-                self.mark_row(tr, "ins", who)
-            return [title, table]
-        for old_tr, tr in zip(old_rows, rows, strict=True):
+        # Empty rows are left out of a title block, so rows are paired by their label: a row
+        # only in the base is deleted, one only in the proposed version inserted.
+        old_rows = dict(zip(_labels(base), old_table.iterchildren(_TR), strict=True))
+        rows = dict(zip(_labels(new), table.iterchildren(_TR), strict=True))
+        for tr in rows.values():
+            table.remove(tr)
+        order = [label for label in _LABEL_ORDER if label in rows or label in old_rows]
+        for label in order:
+            if label not in rows:
+                self.mark_row(old_rows[label], "del", who)
+                table.append(old_rows[label])
+                continue
+            table.append(rows[label])
+            if label not in old_rows:
+                self.mark_row(rows[label], "ins", who)
+                continue
+            old_tr, tr = old_rows[label], rows[label]
             for old_tc, tc in zip(old_tr.iterchildren(_TC), tr.iterchildren(_TC), strict=False):
                 if etree.tostring(old_tc) == etree.tostring(tc):
                     continue
@@ -302,7 +310,7 @@ class TrackedWriter:
                         first.addprevious(child)
                     else:
                         p.append(child)
-        return [title, table]
+        return [title, table, spacer]
 
     def body(self) -> list[etree._Element]:
         """Return every body element of the tracked document, in order."""
@@ -311,3 +319,10 @@ class TrackedWriter:
             elements.extend(self.block(op))
         settle_marks(elements, self)
         return elements
+
+
+_LABEL_ORDER = ("Owner", "Status", "Version", "Review date", "Statutory basis")
+
+
+def _labels(meta: DocumentMeta) -> list[str]:
+    return [label for label, _ in details_rows(meta)]

@@ -9,11 +9,20 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
-from coproduce.errors import NotFoundError
+from coproduce.errors import CoproduceError, NotFoundError
 from coproduce.models import ParticipantRecord
 from coproduce.store.register.base import RegisterBase
-from coproduce.store.register.schema import ALL_CYCLES, opt_outs, participants, tokens, utcnow
+from coproduce.store.register.engine import reason
+from coproduce.store.register.schema import (
+    ALL_CYCLES,
+    messages,
+    opt_outs,
+    participants,
+    tokens,
+    utcnow,
+)
 
 CHUNK = 500  # ids per IN (...) query, well inside every database's parameter limit
 _ERASED: dict[str, Any] = {
@@ -37,6 +46,7 @@ class ParticipantEntry(BaseModel):
     age_band: str = "unknown"
     consent_named: bool = False
     name: str | None = None
+    email: str | None = None
     erased: bool = False
 
 
@@ -138,7 +148,23 @@ class ParticipantQueries(RegisterBase):
                 .values(**_ERASED, erased=at or utcnow())
             )
             conn.execute(delete(tokens).where(tokens.c.participant_id == participant_id))
+            # A delivery error can quote the address it failed on.
+            conn.execute(
+                update(messages).where(messages.c.participant_id == participant_id).values(error="")
+            )
         return True
+
+    def compact(self) -> None:
+        """Rewrite a SQLite register so erased values leave nothing behind in free pages."""
+        if self._engine.dialect.name != "sqlite":
+            return
+        try:
+            with self._lock, self._engine.connect() as conn:
+                auto = conn.execution_options(isolation_level="AUTOCOMMIT")
+                auto.exec_driver_sql("VACUUM")
+                auto.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except SQLAlchemyError as e:
+            raise CoproduceError(f"personal-data register error: {reason(e)}") from e
 
     def _globally_opted_out(self, conn: Connection) -> set[str]:
         query = select(opt_outs.c.participant_id).where(opt_outs.c.cycle == ALL_CYCLES)

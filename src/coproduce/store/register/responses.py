@@ -23,6 +23,13 @@ class ResponseLog(RegisterBase):
         """Return the ids of participants who responded to ``cycle``."""
         return self._ids(select(responses.c.participant_id).where(responses.c.cycle == cycle))
 
+    def late_responders(self, cycle: str, *, after: dt.datetime) -> set[str]:
+        """Return the ids of participants whose first response to ``cycle`` came after ``after``."""
+        query = select(responses.c.participant_id).where(
+            (responses.c.cycle == cycle) & (responses.c.at > after)
+        )
+        return self._ids(query)
+
     def add_opt_out(self, participant_id: str, *, cycle: str | None = None) -> None:
         """Record that a participant wants no more mail (about ``cycle``, or at all)."""
         self._insert_once(
