@@ -159,7 +159,7 @@ def compute_changes(base: Document, proposed: Document) -> ChangeSet:
 
     ops = align_blocks(base.blocks, proposed.blocks)
     for op in ops:
-        if op.kind in ("replace", "split", "merge"):
+        if op.kind in ("replace", "split", "merge") and not op.paragraphs:
             op.paragraphs = diff_paragraphs(op.base, op.proposed)  # type: ignore[arg-type]
         elif op.kind == "table":
             old, new = op.base[0], op.proposed[0]
