@@ -5,7 +5,7 @@ the common prefix and suffix trimmed first, so a long document with a few edits 
 Inside each gap left between matches, similar blocks are paired in order by rapidfuzz ratio;
 a pair grows into a split or merge when joining a neighbouring unpaired block makes it more
 similar. Finally a deleted block equal or very similar to an inserted block elsewhere becomes
-a move.
+a move (:mod:`coproduce.redline.moves`).
 """
 
 from __future__ import annotations
@@ -18,15 +18,13 @@ from rapidfuzz.distance import Indel
 
 from coproduce.models import Block, Heading, ListItem, Table, TableRow, TextBlock
 from coproduce.redline.change import BlockKind, BlockOp, RowOp
+from coproduce.redline.moves import find_moves
 from coproduce.redline.readable import is_readable, pair_score, words
 from coproduce.redline.words import diff_paragraphs
 
 PAIR_THRESHOLD = 0.5
-MOVE_THRESHOLD = 0.9
-MOVE_MIN_CHARS = 20
 _FULL_GAP = 40_000  # gaps up to this many block pairs are compared in full
 _BAND = 40  # larger gaps compare each block with this many neighbours of its diagonal
-_MOVE_PAIRS = 250_000  # above this many candidate pairs, only exact moves are found
 
 
 def block_key(block: Block) -> Hashable:
@@ -240,51 +238,6 @@ def _paired(old: list[Block], new: list[Block], s: float) -> list[BlockOp]:
     return [BlockOp(kind=kind, base=old, proposed=new, similarity=s, paragraphs=paragraphs)]
 
 
-def _normal(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _find_moves(ops: list[BlockOp]) -> None:
-    """Turn deleted blocks found again (equal or very similar) among inserted ones into moves."""
-    deleted = [op for op in ops if op.kind == "delete" and not isinstance(op.base[0], Table)]
-    inserted = [op for op in ops if op.kind == "insert" and not isinstance(op.proposed[0], Table)]
-    by_text: dict[str, list[BlockOp]] = {}
-    for op in inserted:
-        text = _normal(op.proposed[0].text)
-        if text:
-            by_text.setdefault(text, []).append(op)
-    matches: list[tuple[BlockOp, BlockOp, float]] = []
-    for op in deleted:
-        candidates = by_text.get(_normal(op.base[0].text))
-        if candidates:
-            matches.append((op, candidates.pop(0), 1.0))
-    taken = {id(op) for pair in matches for op in pair[:2]}
-    rest_del = [
-        op for op in deleted if id(op) not in taken and len(op.base[0].text) >= MOVE_MIN_CHARS
-    ]
-    rest_ins = [
-        op for op in inserted if id(op) not in taken and len(op.proposed[0].text) >= MOVE_MIN_CHARS
-    ]
-    if len(rest_del) * len(rest_ins) <= _MOVE_PAIRS:
-        for d in rest_del:
-            best, best_s = None, MOVE_THRESHOLD * 100
-            for ins in rest_ins:
-                if id(ins) in taken:
-                    continue
-                s = fuzz.ratio(d.base[0].text, ins.proposed[0].text, score_cutoff=best_s)
-                if s > best_s or (best is None and s >= best_s):
-                    best, best_s = ins, s
-            if best is not None:
-                taken.add(id(best))
-                matches.append((d, best, best_s / 100))
-    order = {id(op): n for n, op in enumerate(ops)}
-    matches.sort(key=lambda m: order[id(m[0])])
-    for n, (d, ins, s) in enumerate(matches, start=1):
-        d.kind, ins.kind = "move_from", "move_to"
-        d.move_id = ins.move_id = f"move{n}"
-        d.similarity = ins.similarity = s
-
-
 def align_blocks(base: Sequence[Block], proposed: Sequence[Block]) -> list[BlockOp]:
     """Return block operations turning ``base`` into ``proposed``, in tracked-output order."""
     table: dict[Hashable, int] = {}
@@ -299,7 +252,7 @@ def align_blocks(base: Sequence[Block], proposed: Sequence[Block]) -> list[Block
             )
         else:
             ops.extend(_align_gap(base[i1:i2], proposed[j1:j2]))
-    _find_moves(ops)
+    find_moves(ops)
     return ops
 
 
