@@ -117,3 +117,19 @@ def test_the_html_redline_follows_the_same_rule(make) -> None:
         "inserted: Ring the police today.",
     ]
     assert [" ".join(t.split()) for t in deleted] == ["deleted: Call the police now."]
+
+
+def test_edits_alternating_with_kept_words_more_than_three_times_a_sentence_read_badly(
+    make,
+) -> None:
+    lead = "Every practitioner must tell the designated safeguarding lead what happened, "
+    woven = diff_paragraphs(
+        [make.p(lead + "alpha one beta two gamma three delta four epsilon")],
+        [make.p(lead + "ALPHA one BETA two GAMMA three DELTA four EPSILON")],
+    )
+    fewer = diff_paragraphs(
+        [make.p(lead + "alpha one beta two gamma three delta four epsilon")],
+        [make.p(lead + "ALPHA one BETA two GAMMA three delta four epsilon")],
+    )
+    assert not is_readable(woven)
+    assert is_readable(fewer)
