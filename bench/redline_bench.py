@@ -4,9 +4,12 @@ For each size (50k and 200k words by default) a real git repository is made in a
 folder with an approved base and a proposed commit. Each tool runs as a whole process: wall
 seconds and peak RSS (resource.getrusage(RUSAGE_CHILDREN), measured by a wrapper process so
 runs do not mix). Both outputs are checked with pandoc: Accept All must read as the proposed
-clean render and Reject All as the base. Results go to bench/out/redline.json.
+clean render and Reject All as the base. Then every pair of the shared corpus is redlined by
+both tools and compared pair by pair (``redline_pairs.py``: marked words against the minimal
+word diff, pandoc and LibreOffice Accept All / Reject All, paragraphs that break the
+readability rule). Results go to bench/out/redline.json.
 
-    .venv/bin/python bench/redline_bench.py [--words 50000 200000] [--repeat 3]
+    .venv/bin/python bench/redline_bench.py [--words 50000 200000] [--repeat 3] [--no-pairs]
 """
 
 from __future__ import annotations
@@ -187,6 +190,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--words", type=int, nargs="+", default=[50_000, 200_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-pairs", action="store_true", help="skip the corpus pair table")
+    parser.add_argument("--no-libreoffice", action="store_true", help="pairs: pandoc only")
     args = parser.parse_args()
     # Measure the code as an installed package runs it: with its bytecode compiled (pip does
     # this on install; an editable checkout with PYTHONDONTWRITEBYTECODE set never would).
@@ -196,15 +201,25 @@ def main() -> None:
     for words in args.words:
         with tempfile.TemporaryDirectory(prefix="redline-bench-") as tmp:
             results.append(run_size(words, args.repeat, Path(tmp)))
+    pairs: list[dict[str, object]] = []
+    if not args.no_pairs:
+        from redline_pairs import pair_table, run_pairs
+
+        with tempfile.TemporaryDirectory(prefix="redline-pairs-") as tmp:
+            pairs = run_pairs(Path(tmp), libreoffice=not args.no_libreoffice)
     summary = {
         "python_redlines": docxodus_available(),
         "python": sys.version.split()[0],
         "results": results,
+        "pairs": pairs,
     }
     out = HERE / "out"
     out.mkdir(exist_ok=True)
     (out / "redline.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     print(table(results))
+    if pairs:
+        print()
+        print(pair_table(pairs))
     if summary["python_redlines"] is None:
         print("Docxodus not available: only our engine was measured.")
 

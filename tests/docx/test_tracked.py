@@ -80,6 +80,7 @@ TELL = p("Tell the designated safeguarding lead the same working day.")
 STEPS = [li("Search the home", ordered=True), li("Ring known friends", ordered=True)]
 CONTACTS = table(["Service", "Number"], ["Police", "999"], ["Council", "0300 123"])
 BODY = [h("Purpose"), INTRO, h("What to do"), CALL, RECORD, TELL]
+OLD_LINK, NEW_LINK = "https://example.org/old-guide", "https://example.org/new-guide"
 
 PAIRS: dict[str, tuple[Document, Document]] = {
     "word edit": (
@@ -163,6 +164,26 @@ PAIRS: dict[str, tuple[Document, Document]] = {
                 ]
             ),
         ),
+    ),
+    "link pointed elsewhere": (
+        doc(INTRO, Paragraph(spans=[Span(text="Read "), Span(text="the guide", link=OLD_LINK)])),
+        doc(INTRO, Paragraph(spans=[Span(text="Read "), Span(text="the guide", link=NEW_LINK)])),
+    ),
+    "moved and edited": (
+        doc(*BODY, STEPS[0], STEPS[1]),
+        doc(BODY[0], p(RECORD.text + " or ask"), INTRO, BODY[2], CALL, TELL, *STEPS),
+    ),
+    "list item moved": (
+        doc(INTRO, *STEPS, li("Check the child's room", ordered=True), CALL),
+        doc(INTRO, STEPS[1], li("Check the child's room", ordered=True), STEPS[0], CALL),
+    ),
+    "words added before an inserted paragraph": (
+        doc(INTRO, CALL, RECORD),
+        doc(INTRO, p(CALL.text + " Then ring the duty desk."), p("Do not wait."), RECORD),
+    ),
+    "words deleted before a deleted paragraph": (
+        doc(INTRO, p(CALL.text + " Then ring the duty desk."), p("Do not wait."), RECORD),
+        doc(INTRO, CALL, RECORD),
     ),
     "metadata": (
         doc(*BODY, version="1.0", status="approved"),

@@ -157,3 +157,14 @@ def test_two_hundred_thousand_words_align_well_under_a_second() -> None:
     assert sum(len(b.text.split()) for b in base) == 200_000
     assert kinds(ops).count("replace") >= 90
     assert elapsed < 1.0, f"alignment took {elapsed:.2f}s"
+
+
+def test_two_swapped_neighbours_show_the_shorter_one_moving(make) -> None:
+    long = make.p("Young people should be told what happens next, by whom, and by when.")
+    short = make.p("Ring the duty desk.")
+    ops = align_blocks([make.p("Start."), long, short], [make.p("Start."), short, long])
+    moved = [
+        b.text for op in ops if op.kind in ("move_from", "move_to") for b in op.base + op.proposed
+    ]
+    assert moved == [short.text, short.text]
+    assert [b for op in ops for b in op.base] == [make.p("Start."), long, short]

@@ -218,3 +218,16 @@ def test_the_legend_explains_formatting_changes_when_there_are_some() -> None:
     assert "has a" in html and 'class="format-change sample"' in html
     plain = render_redline_fragment(attribute_all(compute_changes(BASE, NEW), WHO))
     assert 'class="format-change sample"' not in plain
+
+
+def test_a_link_pointed_elsewhere_names_both_targets_on_the_same_words() -> None:
+    def linked(target: str) -> Document:
+        return doc(Paragraph(spans=[Span(text="Read "), Span(text="the guide", link=target)]))
+
+    changes = compute_changes(linked("https://example.org/old"), linked("https://example.org/new"))
+    tags = parse(render_redline_fragment(attribute_all(changes, WHO)))
+    assert not any(tag in ("ins", "del") for tag, _ in tags.tags)
+    titles = [a.get("title") or "" for tag, a in tags.tags if a.get("class") == "format-change"]
+    assert [t.split("; ")[-1] for t in titles] == [
+        "link changed from https://example.org/old to https://example.org/new"
+    ]

@@ -5,25 +5,26 @@ the common prefix and suffix trimmed first, so a long document with a few edits 
 Inside each gap left between matches, similar blocks are paired in order by rapidfuzz ratio;
 a pair grows into a split or merge when joining a neighbouring unpaired block makes it more
 similar. Finally a deleted block equal or very similar to an inserted block elsewhere becomes
-a move.
+a move (:mod:`coproduce.redline.moves`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from typing import cast
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from coproduce.models import Block, Heading, ListItem, Table, TableRow
+from coproduce.models import Block, Heading, ListItem, Table, TableRow, TextBlock
 from coproduce.redline.change import BlockKind, BlockOp, RowOp
+from coproduce.redline.moves import find_moves
+from coproduce.redline.readable import is_readable, pair_score, words
+from coproduce.redline.words import diff_paragraphs
 
 PAIR_THRESHOLD = 0.5
-MOVE_THRESHOLD = 0.9
-MOVE_MIN_CHARS = 20
 _FULL_GAP = 40_000  # gaps up to this many block pairs are compared in full
 _BAND = 40  # larger gaps compare each block with this many neighbours of its diagonal
-_MOVE_PAIRS = 250_000  # above this many candidate pairs, only exact moves are found
 
 
 def block_key(block: Block) -> Hashable:
@@ -62,7 +63,7 @@ def _columns(table: Table) -> int:
 
 
 def pair_gap(m: int, n: int, score: Callable[[int, int], float]) -> list[tuple[int, int, float]]:
-    """Return in-order pairs (i, j, similarity) maximising total similarity above threshold.
+    """Return in-order pairs (i, j, similarity) maximising total similarity (0: never paired).
 
     A weighted longest-common-subsequence over the m x n grid; a large grid is searched only
     in a band around its diagonal so the cost stays linear in the gap size.
@@ -80,7 +81,7 @@ def pair_gap(m: int, n: int, score: Callable[[int, int], float]) -> list[tuple[i
             value = max(above[j], row[j - 1])
             if lo <= j - 1 < hi:
                 s = score(i - 1, j - 1)
-                if s >= PAIR_THRESHOLD:
+                if s > 0:
                     sims[(i - 1, j - 1)] = s
                     value = max(value, above[j - 1] + s)
             row[j] = value
@@ -133,12 +134,13 @@ def _intern(keys: Sequence[Hashable], table: dict[Hashable, int]) -> list[int]:
     return [table.setdefault(k, len(table)) for k in keys]
 
 
-def _joined(blocks: Sequence[Block]) -> str:
-    return " ".join(b.text for b in blocks)
-
-
 def _extend(
-    fixed: str, blocks: Sequence[Block], span: range, free: set[int], s: float
+    fixed: list[int],
+    blocks: Sequence[Block],
+    ids: list[list[int]],
+    span: range,
+    free: set[int],
+    s: float,
 ) -> tuple[range, float]:
     """Return ``span`` widened over free neighbours while that raises similarity to ``fixed``."""
     while True:
@@ -147,7 +149,7 @@ def _extend(
             (range(span.start - 1, span.stop), span.start - 1),
         ):
             if extra in free and not isinstance(blocks[extra], Table):
-                t = _ratio(fixed, _joined([blocks[k] for k in cand]))
+                t = pair_score(fixed, [w for k in cand for w in ids[k]])
                 if t > s + 0.05:
                     free.discard(extra)
                     span, s = cand, t
@@ -157,20 +159,20 @@ def _extend(
 
 
 def _grow(
-    base: Sequence[Block],
-    proposed: Sequence[Block],
+    sides: tuple[Sequence[Block], Sequence[Block]],
+    ids: tuple[list[list[int]], list[list[int]]],
     pair: tuple[int, int, float],
-    free_base: set[int],
-    free_proposed: set[int],
+    free: tuple[set[int], set[int]],
 ) -> tuple[range, range, float]:
     """Return a pair grown into a split (or else a merge) when that raises similarity."""
+    (base, proposed), (base_ids, new_ids) = sides, ids
     i, j, s = pair
     bi, pj = range(i, i + 1), range(j, j + 1)
     if isinstance(base[i], Table):
         return bi, pj, s
-    pj, s = _extend(base[i].text, proposed, pj, free_proposed, s)
+    pj, s = _extend(base_ids[i], proposed, new_ids, pj, free[1], s)
     if len(pj) == 1:
-        bi, s = _extend(proposed[j].text, base, bi, free_base, s)
+        bi, s = _extend(new_ids[j], base, base_ids, bi, free[0], s)
     return bi, pj, s
 
 
@@ -185,67 +187,55 @@ def _pair_kind(base: Sequence[Block], proposed: Sequence[Block]) -> BlockKind:
 
 
 def _align_gap(base: Sequence[Block], proposed: Sequence[Block]) -> list[BlockOp]:
-    """Return the operations for one gap: pairs in order, unpaired blocks deleted or inserted."""
-    pairs = pair_gap(len(base), len(proposed), lambda i, j: _block_similarity(base[i], proposed[j]))
+    """Return the operations for one gap: pairs in order, unpaired blocks deleted or inserted.
+
+    Paragraphs pair by their words (:func:`pair_score`); a pair, split or merge whose word
+    edits fail the readability rule is shown as whole deletions and insertions instead.
+    """
+    table: dict[str, int] = {}
+    old_ids = [_word_ids(b, table) for b in base]
+    new_ids = [_word_ids(b, table) for b in proposed]
+
+    def score(i: int, j: int) -> float:
+        a, b = base[i], proposed[j]
+        if isinstance(a, Table) or isinstance(b, Table):
+            return _block_similarity(a, b)
+        return pair_score(old_ids[i], new_ids[j])
+
+    pairs = pair_gap(len(base), len(proposed), score)
     free_base = set(range(len(base))) - {p[0] for p in pairs}
     free_proposed = set(range(len(proposed))) - {p[1] for p in pairs}
     ops: list[BlockOp] = []
     i = j = 0
     for pair in pairs:
-        bi, pj, s = _grow(base, proposed, pair, free_base, free_proposed)
+        bi, pj, s = _grow((base, proposed), (old_ids, new_ids), pair, (free_base, free_proposed))
         ops.extend(BlockOp(kind="delete", base=[b]) for b in base[i : bi.start])
         ops.extend(BlockOp(kind="insert", proposed=[p]) for p in proposed[j : pj.start])
-        old, new = [base[k] for k in bi], [proposed[k] for k in pj]
-        ops.append(BlockOp(kind=_pair_kind(old, new), base=old, proposed=new, similarity=s))
+        ops.extend(_paired([base[k] for k in bi], [proposed[k] for k in pj], s))
         i, j = bi.stop, pj.stop
     ops.extend(BlockOp(kind="delete", base=[b]) for b in base[i:])
     ops.extend(BlockOp(kind="insert", proposed=[p]) for p in proposed[j:])
     return ops
 
 
-def _normal(text: str) -> str:
-    return " ".join(text.split())
+def _word_ids(block: Block, table: dict[str, int]) -> list[int]:
+    if isinstance(block, Table):
+        return []
+    return [table.setdefault(w, len(table)) for w in words(block.text)]
 
 
-def _find_moves(ops: list[BlockOp]) -> None:
-    """Turn deleted blocks found again (equal or very similar) among inserted ones into moves."""
-    deleted = [op for op in ops if op.kind == "delete" and not isinstance(op.base[0], Table)]
-    inserted = [op for op in ops if op.kind == "insert" and not isinstance(op.proposed[0], Table)]
-    by_text: dict[str, list[BlockOp]] = {}
-    for op in inserted:
-        text = _normal(op.proposed[0].text)
-        if text:
-            by_text.setdefault(text, []).append(op)
-    matches: list[tuple[BlockOp, BlockOp, float]] = []
-    for op in deleted:
-        candidates = by_text.get(_normal(op.base[0].text))
-        if candidates:
-            matches.append((op, candidates.pop(0), 1.0))
-    taken = {id(op) for pair in matches for op in pair[:2]}
-    rest_del = [
-        op for op in deleted if id(op) not in taken and len(op.base[0].text) >= MOVE_MIN_CHARS
-    ]
-    rest_ins = [
-        op for op in inserted if id(op) not in taken and len(op.proposed[0].text) >= MOVE_MIN_CHARS
-    ]
-    if len(rest_del) * len(rest_ins) <= _MOVE_PAIRS:
-        for d in rest_del:
-            best, best_s = None, MOVE_THRESHOLD * 100
-            for ins in rest_ins:
-                if id(ins) in taken:
-                    continue
-                s = fuzz.ratio(d.base[0].text, ins.proposed[0].text, score_cutoff=best_s)
-                if s > best_s or (best is None and s >= best_s):
-                    best, best_s = ins, s
-            if best is not None:
-                taken.add(id(best))
-                matches.append((d, best, best_s / 100))
-    order = {id(op): n for n, op in enumerate(ops)}
-    matches.sort(key=lambda m: order[id(m[0])])
-    for n, (d, ins, s) in enumerate(matches, start=1):
-        d.kind, ins.kind = "move_from", "move_to"
-        d.move_id = ins.move_id = f"move{n}"
-        d.similarity = ins.similarity = s
+def _paired(old: list[Block], new: list[Block], s: float) -> list[BlockOp]:
+    """Return one paired operation, or whole deletions and insertions when it reads badly."""
+    kind = _pair_kind(old, new)
+    if kind not in ("replace", "split", "merge"):
+        return [BlockOp(kind=kind, base=old, proposed=new, similarity=s)]
+    paragraphs = diff_paragraphs(cast(list[TextBlock], old), cast(list[TextBlock], new))
+    if not is_readable(paragraphs):
+        return [
+            *(BlockOp(kind="delete", base=[b]) for b in old),
+            *(BlockOp(kind="insert", proposed=[b]) for b in new),
+        ]
+    return [BlockOp(kind=kind, base=old, proposed=new, similarity=s, paragraphs=paragraphs)]
 
 
 def align_blocks(base: Sequence[Block], proposed: Sequence[Block]) -> list[BlockOp]:
@@ -262,7 +252,7 @@ def align_blocks(base: Sequence[Block], proposed: Sequence[Block]) -> list[Block
             )
         else:
             ops.extend(_align_gap(base[i1:i2], proposed[j1:j2]))
-    _find_moves(ops)
+    find_moves(ops)
     return ops
 
 

@@ -165,7 +165,9 @@ class _Walk:
         if isinstance(target, Table) or isinstance(block, Table):
             return _new_block(target, self.commit)
         cell = marks.rows[0][0]
-        if block.text != target.text:
+        if op.paragraphs:  # edited on the way: the alignment's word diff
+            cell = self.through(op.paragraphs[0].ops, cell)
+        elif block.text != target.text:
             cell = self.through(diff_spans(block.spans, target.spans), cell)
         return _BlockMarks([[cell]], touched=self.commit, moved=self.commit)
 

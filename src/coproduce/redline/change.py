@@ -89,7 +89,8 @@ class BlockOp:
     - ``insert`` / ``delete``: a whole block only in ``proposed`` / ``base``.
     - ``replace``: one similar block on each side, diffed word by word in ``paragraphs``.
     - ``split`` / ``merge``: one base block became several proposed blocks, or the reverse.
-    - ``move_from`` / ``move_to``: a block moved; both halves share ``move_id``.
+    - ``move_from`` / ``move_to``: a block moved; both halves share ``move_id`` and, when
+      the text was edited on the way, the word diff in ``paragraphs``.
     - ``table``: a table on each side, aligned row by row in ``rows``.
     """
 
@@ -159,7 +160,7 @@ def compute_changes(base: Document, proposed: Document) -> ChangeSet:
 
     ops = align_blocks(base.blocks, proposed.blocks)
     for op in ops:
-        if op.kind in ("replace", "split", "merge"):
+        if op.kind in ("replace", "split", "merge") and not op.paragraphs:
             op.paragraphs = diff_paragraphs(op.base, op.proposed)  # type: ignore[arg-type]
         elif op.kind == "table":
             old, new = op.base[0], op.proposed[0]

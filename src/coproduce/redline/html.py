@@ -87,6 +87,15 @@ def _tag(block: Block) -> tuple[str, int]:
     return "p", 0
 
 
+_SAFE_LINKS = ("http://", "https://", "mailto:", "#", "/")  # as the template links them
+
+
+def _shown(link: str | None) -> str:
+    if link is None:
+        return "no link"
+    return link if link.startswith(_SAFE_LINKS) else "a link that is not shown"
+
+
 _SPAN_KIND = {"equal": "equal", "insert": "ins", "delete": "del", "format": "format"}
 
 
@@ -95,10 +104,23 @@ def _segments(ops: list[SpanOp], who: Attribution | None) -> list[Segment]:
         Segment(
             kind=_SPAN_KIND[op.kind],
             spans=op.base if op.kind == "delete" else op.proposed,
-            title=describe(op.attribution or who) if op.kind != "equal" else "",
+            title=_title(op, who),
         )
         for op in ops
     ]
+
+
+def _title(op: SpanOp, who: Attribution | None) -> str:
+    """Return who made a change and when, and for a link pointed elsewhere, where to."""
+    if op.kind == "equal":
+        return ""
+    title = describe(op.attribution or who)
+    if op.kind == "format":
+        old = next((s.link for s in op.base if s.link), None)
+        new = next((s.link for s in op.proposed if s.link), None)
+        if old != new:
+            title += f"; link changed from {_shown(old)} to {_shown(new)}"
+    return title
 
 
 def _whole(block: Block, kind: str, who: Attribution | None, change: str) -> BlockView:

@@ -45,13 +45,50 @@ def _fmt(span: Span | None) -> tuple[object, ...]:
     return (span.bold, span.italic, span.code, span.link)
 
 
+def _is_anchor(text: str) -> bool:
+    """Return whether a token takes part in the first, word-level comparison."""
+    return text == _BREAK or not (text.isspace() or (len(text) == 1 and not text.isalnum()))
+
+
 def _diff_tokens(base: list[_Token], proposed: list[_Token]) -> list[_Item]:
-    """Return diff items in output order: deletions before insertions where both happen."""
+    """Return diff items in output order: deletions before insertions where both happen.
+
+    Words (and paragraph marks and line breaks) are compared first, so that a word common to
+    both sides of a rewritten phrase is kept even where keeping the spaces around the old
+    words would make a longer common subsequence of tokens; the spaces and punctuation in
+    each gap between kept words are compared afterwards.
+    """
+    base_at = [k for k, t in enumerate(base) if _is_anchor(t[0])]
+    new_at = [k for k, t in enumerate(proposed) if _is_anchor(t[0])]
     items: list[_Item] = []
+    i = j = 0
+    for opcode in Indel.opcodes([base[k][0] for k in base_at], [proposed[k][0] for k in new_at]):
+        if opcode.tag != "equal":
+            continue
+        for a, b in zip(
+            base_at[opcode.src_start : opcode.src_end],
+            new_at[opcode.dest_start : opcode.dest_end],
+            strict=True,
+        ):
+            _diff_gap(base[i:a], proposed[j:b], items)
+            items.append(("equal", base[a], proposed[b]))
+            i, j = a + 1, b + 1
+    _diff_gap(base[i:], proposed[j:], items)
+    return _bridge_whitespace(items)
+
+
+def _diff_gap(base: list[_Token], proposed: list[_Token], items: list[_Item]) -> None:
+    """Append the diff items of the tokens between two kept words."""
+    if [t[0] for t in base] == [t[0] for t in proposed]:
+        items.extend(("equal", a, b) for a, b in zip(base, proposed, strict=True))
+        return
+    if not base or not proposed:
+        items.extend(("delete", t, None) for t in base)
+        items.extend(("insert", None, t) for t in proposed)
+        return
     for opcode in Indel.opcodes([t[0] for t in base], [t[0] for t in proposed]):
-        tag, i1, i2 = opcode.tag, opcode.src_start, opcode.src_end
-        j1, j2 = opcode.dest_start, opcode.dest_end
-        if tag == "equal":
+        i1, i2, j1, j2 = opcode.src_start, opcode.src_end, opcode.dest_start, opcode.dest_end
+        if opcode.tag == "equal":
             items.extend(
                 ("equal", base[i], proposed[j])
                 for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
@@ -59,7 +96,6 @@ def _diff_tokens(base: list[_Token], proposed: list[_Token]) -> list[_Item]:
             continue
         items.extend(("delete", base[i], None) for i in range(i1, i2))
         items.extend(("insert", None, proposed[j]) for j in range(j1, j2))
-    return _bridge_whitespace(items)
 
 
 def _bridge_whitespace(items: list[_Item]) -> list[_Item]:

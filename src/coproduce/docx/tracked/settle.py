@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from coproduce.docx.tracked.writer import TrackedWriter
 
 _VANISHING = frozenset((qn("w:del"), qn("w:moveFrom")))
+_WRAPS = frozenset((qn("w:ins"), qn("w:del")))
+_HYPERLINK = qn("w:hyperlink")
 
 
 def settle_marks(elements: list[etree._Element], writer: TrackedWriter) -> None:
@@ -27,6 +29,7 @@ def settle_marks(elements: list[etree._Element], writer: TrackedWriter) -> None:
     its mark change moves to the paragraph before the run of changed marks, the last
     paragraph taking that paragraph's properties for the view in which they merge.
     """
+    _unglue(elements, writer)
     index = 0
     while index < len(elements):
         element = elements[index]
@@ -56,6 +59,42 @@ def settle_marks(elements: list[etree._Element], writer: TrackedWriter) -> None:
             # The body's last paragraph, after a table: its mark stays, as the mark Word
             # always keeps after a final table; readers show it as an empty paragraph.
             _drop(mark)
+
+
+def _unglue(elements: list[etree._Element], writer: TrackedWriter) -> None:
+    """Move an inserted or deleted paragraph mark back onto a paragraph ending in the same change.
+
+    LibreOffice joins adjacent revisions of one author, date and kind into one range: text
+    inserted at the end of a paragraph followed by an inserted paragraph becomes one range that
+    takes the first paragraph's mark with it, and Reject All then joins that paragraph with
+    the one after the insertion. Word writes such an edit with the first paragraph's mark
+    inserted instead (the new paragraph keeps the old mark), which is the same change in both
+    views and one range that ends before an unchanged mark; this writes it that way.
+    """
+    for k in range(len(elements) - 1):
+        prev, element = elements[k], elements[k + 1]
+        mark = mark_of(element)
+        if mark is None or mark.tag not in _WRAPS or prev.tag != P or mark_of(prev) is not None:
+            continue
+        if _edge(prev, last=True) != mark.tag or _edge(element, last=False) not in (mark.tag, None):
+            continue
+        deleted = mark.tag == qn("w:del")
+        new, old = _props(element)
+        prev_new, prev_old = _props(prev)
+        _drop(mark)
+        writer.finish(prev, mark="del" if deleted else "ins")
+        _set_props(element, prev_new if deleted else new, old if deleted else prev_old, writer)
+
+
+def _edge(p: etree._Element, *, last: bool) -> str | None:
+    """Return the tag of a paragraph's first or last content (inside a hyperlink too)."""
+    content = content_of(p)
+    if not content:
+        return None
+    child = content[-1 if last else 0]
+    if child.tag == _HYPERLINK and len(child):
+        child = child[-1 if last else 0]
+    return str(child.tag)
 
 
 def _fuse(

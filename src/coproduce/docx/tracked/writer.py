@@ -86,7 +86,8 @@ class TrackedWriter:
             run = make_run(span, char_style=style)
             if before is not None:
                 change = self.marks.make("rPrChange", who)
-                add_rpr_change(run, make_run(before, char_style=style), change)
+                old_style = self.link_style if before.link else None
+                add_rpr_change(run, make_run(before, char_style=old_style), change)
             if wrap == "del":
                 to_deleted_text(run)
             (wrapper if wrapper is not None else container).append(run)
@@ -101,11 +102,9 @@ class TrackedWriter:
                 self.add_runs(p, op.proposed, wrap="ins", who=by)
             elif op.kind == "delete":
                 self.add_runs(p, op.base, wrap="del", who=by)
-            elif any(b is None or a.link != b.link for a, b in aligned(op.proposed, op.base)):
-                # A link added or removed is not a run property: show it as a replacement.
-                self.add_runs(p, op.base, wrap="del", who=by)
-                self.add_runs(p, op.proposed, wrap="ins", who=by)
             else:
+                # A link added, removed or pointed elsewhere is shown on the same words as a
+                # formatting change: the new link, the old run properties in w:rPrChange.
                 self.add_runs(p, op.proposed, old=op.base, who=by)
 
     def wrap_content(self, p: etree._Element, tag: str, who: Attribution | None) -> None:
@@ -180,18 +179,36 @@ class TrackedWriter:
             self.wrap_content(p, tag, who)
 
     def moved(self, element: etree._Element, op: BlockOp, side: str) -> etree._Element:
-        """Mark a rendered paragraph as the source or destination of a move."""
+        """Mark a rendered paragraph as the source or destination of a move.
+
+        The paragraph mark is deleted at the source and inserted at the destination (as
+        Docxodus writes it: LibreOffice leaves an empty paragraph for a mark marked
+        ``moveFrom``/``moveTo``). Words edited on the way are deleted inside the source range
+        and inserted inside the destination range.
+        """
         who = op.attribution
         start = self.marks.make(f"{side}RangeStart", who, name=op.move_id or "move")
         end = w(f"{side}RangeEnd", id=start.get(qn("w:id")) or "")
-        self.wrap_content(element, side, who)
+        if op.paragraphs:
+            trim(element, content=False)
+            source = side == "moveFrom"
+            for span_op in op.paragraphs[0].ops:
+                by = span_op.attribution or who
+                if span_op.kind in ("equal", "format"):
+                    spans = span_op.base if source else span_op.proposed
+                    self.add_runs(element, spans, wrap=side, who=by)
+                elif span_op.kind == ("delete" if source else "insert"):
+                    spans = span_op.base if source else span_op.proposed
+                    self.add_runs(element, spans, wrap="del" if source else "ins", who=by)
+        else:
+            self.wrap_content(element, side, who)
         ppr = element.find(PPR)
         if ppr is not None:
             ppr.addnext(start)
         else:
             element.insert(0, start)
         element.append(end)
-        return self.finish(element, mark=side, who=who)
+        return self.finish(element, mark="del" if side == "moveFrom" else "ins", who=who)
 
     def changed_paragraphs(self, op: BlockOp) -> list[etree._Element]:
         """Return the paragraphs of a replace, split or merge, diffed word by word."""
