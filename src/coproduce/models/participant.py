@@ -10,6 +10,9 @@ from pydantic import AfterValidator, BaseModel, Field, model_validator
 PARTICIPANT_ID_PATTERN = r"^P-[0-9a-f]{10}$"
 AgeBand = Literal["under-13", "13-15", "16-17", "18-24", "25+", "unknown"]
 UNDER_18: frozenset[str] = frozenset({"under-13", "13-15", "16-17"})
+PUBLISH_WORDS = "publish_words"
+"""The register column (kept in ``extra``) where a person says whether their words may appear."""
+NO_WORDS: frozenset[str] = frozenset({"no", "n", "false", "0", "withhold"})
 
 
 def _valid_email(value: str) -> str:
@@ -59,6 +62,16 @@ class ParticipantRecord(BaseModel):
     @property
     def is_minor(self) -> bool:
         return self.age_band in UNDER_18
+
+    @property
+    def may_be_named(self) -> bool:
+        """Return whether outputs may name this person: recorded consent, and an adult."""
+        return self.consent_named and not self.is_minor
+
+    @property
+    def withholds_words(self) -> bool:
+        """Return whether the person chose "do not publish my words" (``publish_words: no``)."""
+        return self.extra.get(PUBLISH_WORDS, "yes").strip().lower() in NO_WORDS
 
     def public(self) -> Participant:
         """Return the pseudonymous view of this record."""
