@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,6 +113,7 @@ def build_scenario(root: Path, *, decide: bool = True, close: bool = True) -> Sc
     )
     edit(repo, "raise a concern", "raise a concern in writing")
     commit_for_feedback(repo, SLUG, message="Tidy wording", feedback=[], author=EDITOR)
+    os.environ.pop("GIT_AUTHOR_DATE", None)
     if close:
         review.close(repo=repo, cycle_id=cycle_id, author=LEAD)
     if decide:
@@ -130,11 +132,17 @@ def build_scenario(root: Path, *, decide: bool = True, close: bool = True) -> Sc
     return Scenario(repo, cycle_id, ids)
 
 
+EDITS = [0]
 EDITOR = Person(name="Alex Editor", email="alex.editor@example.org")
 
 
 def edit(repo: GuidanceRepo, old: str, new: str) -> None:
-    """Change text in the working tree of the policy (as someone editing by hand would)."""
+    """Change text in the working tree of the policy (as someone editing by hand would).
+
+    Each edit's commit gets its own minute: the redline tells commits apart by author and time.
+    """
+    EDITS[0] += 1
+    os.environ["GIT_AUTHOR_DATE"] = f"2026-11-20T10:{EDITS[0]:02d}:00+00:00"
     path = repo.document_path(SLUG)
     text = path.read_text(encoding="utf-8")
     assert old in text

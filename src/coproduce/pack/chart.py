@@ -12,7 +12,7 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-WIDTH, ROW, GAP, LEFT, RIGHT, TITLE = 1200, 26, 18, 230, 80, 44
+WIDTH, ROW, GAP, LEFT, RIGHT, TITLE = 1200, 26, 18, 230, 170, 44
 PEOPLE = {"invited": (0, 114, 178), "responded": (230, 159, 0)}
 OUTCOME_COLOURS = [
     (0, 158, 115), (86, 180, 233), (213, 94, 0), (204, 121, 167),

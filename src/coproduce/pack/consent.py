@@ -70,7 +70,10 @@ def voices(
         disposition = dispositions.get(item.id)
         person = people.get(item.participant)
         young = item.audience in youth or (person is not None and person.is_minor)
-        named = person is not None and person.may_be_named and not young
+        # Someone who withholds their words is not named beside the outcome either.
+        named = (
+            person is not None and person.may_be_named and not young and not person.withholds_words
+        )
         held = item.safeguarding_concern or (
             disposition is not None and disposition.outcome is Outcome.SAFEGUARDING
         )

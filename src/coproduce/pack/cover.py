@@ -85,7 +85,7 @@ def participation_rows(rows: list[Participation]) -> list[dict[str, Any]]:
             "audience": r.audience,
             "invited": r.invited,
             "responded": r.responded,
-            "items": sum(r.outcomes.values()),
+            "item_count": sum(r.outcomes.values()),
         }
         for r in rows
     ]
