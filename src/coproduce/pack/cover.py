@@ -19,12 +19,15 @@ from coproduce.pack.chart import Participation
 TEMPLATE = "pack/cover-paper.md.j2"
 CHART_MARKER = "PARTICIPATION-CHART"
 CHART_FILE = "participation-chart.png"
-_PUNCTUATION = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&\"'$%=^:;@?/,])")
+# Only what Markdown would act on: fewer escapes keep a 2,000-row log quick to parse.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~&$])")
+_LEADING = re.compile(r"^([-+=]|\d+[.)])")
 
 
 def md(value: Any) -> str:
     """Return text as one line of Markdown that reads back as exactly that text."""
-    return _PUNCTUATION.sub(r"\\\1", " ".join(str(value).split()))
+    text = _SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    return _LEADING.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], text)
 
 
 def yaml_string(value: Any) -> str:

@@ -7,18 +7,40 @@ so their commits merge (and a remote rebases) without conflict.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from coproduce.errors import InvalidInputError
-from coproduce.models import Disposition, Person, load_model
+from coproduce.models import Disposition, FeedbackItem, Person, load_model
 from coproduce.review import record
+from coproduce.review.feedback import FEEDBACK_DIR
 
 if TYPE_CHECKING:
     from coproduce.store import GuidanceRepo
 
 DISPOSITIONS_DIR = "dispositions"
+# libyaml's loader when PyYAML has it: a pack reads thousands of small files.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(path: Path, *, what: str) -> Any:
+    """Return the data of one YAML file; InvalidInputError naming ``what`` when it is broken."""
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=LOADER)
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        raise InvalidInputError(f"{what} is not valid YAML: {e}") from e
+
+
+def read_feedback(repo: GuidanceRepo, cycle_id: str) -> list[FeedbackItem]:
+    """Return every feedback item of a cycle, in id order (``iter_feedback``, read faster)."""
+    folder = repo.root / record.REVIEWS / cycle_id / FEEDBACK_DIR
+    items = []
+    for path in sorted(folder.glob("FB-*.yaml")):
+        what = str(path.relative_to(repo.root))
+        items.append(load_model(FeedbackItem, read_yaml(path, what=what), what=what))
+    return items
 
 
 def disposition_path(cycle_id: str, feedback_id: str) -> str:
@@ -32,11 +54,7 @@ def iter_dispositions(repo: GuidanceRepo, cycle_id: str) -> dict[str, Dispositio
     found: dict[str, Disposition] = {}
     for path in sorted(folder.glob("FB-*.yaml")):
         what = str(path.relative_to(repo.root))
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as e:
-            raise InvalidInputError(f"{what} is not valid YAML: {e}") from e
-        item = load_model(Disposition, data, what=what)
+        item = load_model(Disposition, read_yaml(path, what=what), what=what)
         found[item.feedback] = item
     return found
 

@@ -23,9 +23,8 @@ from coproduce.models import (
     describe_errors,
 )
 from coproduce.review import record
-from coproduce.review.feedback import iter_feedback
 from coproduce.store.message import feedback_ids
-from coproduce.triage.record import iter_dispositions, save_dispositions
+from coproduce.triage.record import iter_dispositions, read_feedback, save_dispositions
 
 if TYPE_CHECKING:
     from coproduce.store import GuidanceRepo
@@ -80,7 +79,7 @@ class Triage:
 def load_triage(repo: GuidanceRepo, cycle_id: str, *, proposed: str = "HEAD") -> Triage:
     """Return the cycle's items, their outcomes and the commits (base..proposed) naming them."""
     cycle = record.load_cycle(repo, cycle_id)
-    items = iter_feedback(repo, cycle_id)
+    items = read_feedback(repo, cycle_id)
     dispositions = iter_dispositions(repo, cycle_id)
     return Triage(cycle, items, dispositions, acted_on(repo, cycle, proposed=proposed))
 
@@ -204,7 +203,7 @@ def record_dispositions(
         cycle = record.load_cycle(repo, cycle_id)
         if cycle.state in CLOSED_RECORD or cycle.state is CycleState.DRAFT:
             raise StateError(f"cannot triage review {cycle_id}: it is {cycle.state.value}")
-        items = {i.id: i for i in iter_feedback(repo, cycle_id)}
+        items = {i.id: i for i in read_feedback(repo, cycle_id)}
         problems = [p for d in wanted for p in check_disposition(d, items)]
         if problems:
             raise InvalidInputError(f"cannot record outcomes on {cycle_id}", problems=problems)

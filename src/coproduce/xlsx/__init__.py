@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from copy import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,49 +44,69 @@ class Sheet:
 def write_workbook(sheets: Sequence[Sheet]) -> bytes:
     """Return an .xlsx holding each sheet as a table a person can read, sort and filter."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    # Write-only mode streams rows: about four times faster than building cells in memory.
+    book = Workbook(write_only=True)
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor="1F4E79")
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
     for spec in sheets:
         ws = book.create_sheet(title=spec.title[:31])
-        ws.append([c.title for c in spec.columns])
-        for cell in ws[1]:
-            cell.font, cell.fill = header_font, header_fill
-        for values in spec.rows:
-            ws.append([_plain(v) for v in values])
-        last_row = max(ws.max_row, 2)
+        last_row = max(len(spec.rows) + 1, 2)
+        ws.freeze_panes = "A2"
         for index, column in enumerate(spec.columns, start=1):
             letter = get_column_letter(index)
-            dimension = ws.column_dimensions[letter]
-            dimension.width = column.width
-            dimension.hidden = column.hidden
-            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+            ws.column_dimensions[letter].width = column.width
+            ws.column_dimensions[letter].hidden = column.hidden
+            if column.choices:
+                ws.data_validations.append(
+                    _choice_rule(column, f"{letter}2:{letter}{max(last_row, 1000)}")
+                )
+        header = []
+        for column in spec.columns:
+            cell = WriteOnlyCell(ws, value=column.title)
+            cell.font, cell.fill = header_font, header_fill
+            header.append(cell)
+        ws.append(header)
+        # One styled cell per column, its style array copied to each cell: setting a style on
+        # every cell costs a lookup each time, most of the time of writing a long log.
+        styles = []
+        for column in spec.columns:
+            template = WriteOnlyCell(ws)
+            template.alignment = wrap if column.wrap else top
+            styles.append(template._style)
+        for values in spec.rows:
+            row = []
+            for value, style in zip(values, styles, strict=False):
+                cell = WriteOnlyCell(ws, value=_plain(value))
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # text stays text: no formula from anyone's words
-                cell.alignment = wrap if column.wrap else top
-            if column.choices:
-                listed = ",".join(column.choices)
-                rule = DataValidation(
-                    type="list", formula1=f'"{listed}"', allow_blank=True, showErrorMessage=True
-                )
-                rule.error = f"Choose one of: {', '.join(column.choices)}"
-                rule.errorTitle = f"Not a valid {column.title.lower()}"
-                rule.prompt = f"Choose one of: {', '.join(column.choices)}"
-                rule.showInputMessage = True
-                ws.add_data_validation(rule)
-                rule.add(f"{letter}2:{letter}{max(last_row, 1000)}")
-        ws.freeze_panes = "A2"
+                cell._style = copy(style)
+                row.append(cell)
+            ws.append(row)
         ws.auto_filter.ref = f"A1:{get_column_letter(len(spec.columns))}{last_row}"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _choice_rule(column: Column, cells: str) -> Any:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    listed = ",".join(column.choices)
+    rule = DataValidation(
+        type="list", formula1=f'"{listed}"', allow_blank=True, showErrorMessage=True
+    )
+    rule.error = f"Choose one of: {', '.join(column.choices)}"
+    rule.errorTitle = f"Not a valid {column.title.lower()}"
+    rule.prompt = f"Choose one of: {', '.join(column.choices)}"
+    rule.showInputMessage = True
+    rule.add(cells)
+    return rule
 
 
 def read_rows(data: bytes, *, what: str, sheet: str | None = None) -> list[list[Any]]:
