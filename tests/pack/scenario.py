@@ -142,7 +142,8 @@ def edit(repo: GuidanceRepo, old: str, new: str) -> None:
     Each edit's commit gets its own minute: the redline tells commits apart by author and time.
     """
     EDITS[0] += 1
-    os.environ["GIT_AUTHOR_DATE"] = f"2026-11-20T10:{EDITS[0]:02d}:00+00:00"
+    hour, minute = divmod(EDITS[0], 60)
+    os.environ["GIT_AUTHOR_DATE"] = f"2026-11-{20 + hour // 12}T{8 + hour % 12:02d}:{minute:02d}:00Z"
     path = repo.document_path(SLUG)
     text = path.read_text(encoding="utf-8")
     assert old in text
