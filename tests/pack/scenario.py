@@ -142,8 +142,8 @@ def edit(repo: GuidanceRepo, old: str, new: str) -> None:
     Each edit's commit gets its own minute: the redline tells commits apart by author and time.
     """
     EDITS[0] += 1
-    hour, minute = divmod(EDITS[0], 60)
-    os.environ["GIT_AUTHOR_DATE"] = f"2026-11-{20 + hour // 12}T{8 + hour % 12:02d}:{minute:02d}:00Z"
+    when = dt.datetime(2026, 11, 20, 8, tzinfo=dt.UTC) + dt.timedelta(minutes=EDITS[0])
+    os.environ["GIT_AUTHOR_DATE"] = when.isoformat()
     path = repo.document_path(SLUG)
     text = path.read_text(encoding="utf-8")
     assert old in text

@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coproduce.errors import InvalidInputError, NotFoundError, StateError
-from coproduce.models import CycleState, PackManifest, Person, ReviewCycle
+from coproduce.models import CycleState, PackFile, PackManifest, Person, ReviewCycle
+from coproduce.models.pack import PackFileKind
 from coproduce.pack import chart, consent, cover, log, manifest, trace, tracked
 from coproduce.pack.context import cover_context, people_counts
 from coproduce.review import record
 from coproduce.triage import Triage, load_triage
 
 if TYPE_CHECKING:
+    from coproduce.redline import Redline
     from coproduce.store import GuidanceRepo
     from coproduce.store.register import Register
 
@@ -91,8 +93,7 @@ def build_pack(
     )
     invited, responded = people_counts(cycle, triage.items, register)
     rows = chart.participation(cycle.audiences, invited, responded, _outcomes_by_audience(voices))
-    labels = [o for o in consent_labels()]
-    png = chart.draw_chart(rows, labels)
+    png = chart.draw_chart(rows, outcome_labels())
     chart_text = chart.describe(rows)
     log_rows = log.log_rows(voices, traced)
     context = cover_context(
@@ -124,10 +125,17 @@ def build_pack(
     work = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out_dir))
     try:
         files = _write_files(
-            work, repo=repo, cycle=cycle, proposed=proposed, result=result, paper=paper,
-            png=png, log_bytes=log.write_log(log_rows, traced, voices), traced=traced,
-            voices=voices, reference=reference_for(repo),
-        )  # fmt: skip
+            work,
+            repo=repo,
+            cycle=cycle,
+            result=result,
+            paper=paper,
+            png=png,
+            log_bytes=log.write_log(log_rows, traced, voices),
+            traced=traced,
+            voices=voices,
+            reference=reference_for(repo),
+        )
         text = repo.read_text(cycle.slug, proposed).encode("utf-8")
         pack_manifest = PackManifest(
             cycle=cycle.id,
@@ -160,7 +168,7 @@ def build_pack(
     return PackResult(final, archive, pack_manifest, manifest.sha256(data), warnings)
 
 
-def consent_labels() -> list[str]:
+def outcome_labels() -> list[str]:
     """Return the outcome labels in chart order, "no outcome yet" last."""
     from coproduce.models import Outcome
 
@@ -176,24 +184,28 @@ def _outcomes_by_audience(voices: dict[str, consent.Voice]) -> dict[str, dict[st
 
 
 def _write_files(
-    folder: Path, *, repo: GuidanceRepo, cycle: ReviewCycle, proposed: str, result: object,
-    paper: cover.Cover, png: bytes, log_bytes: bytes, traced: trace.Trace,
-    voices: dict[str, consent.Voice], reference: Path,
-) -> list:  # type: ignore[type-arg]  # fmt: skip
+    folder: Path,
+    *,
+    repo: GuidanceRepo,
+    cycle: ReviewCycle,
+    result: Redline,
+    paper: cover.Cover,
+    png: bytes,
+    log_bytes: bytes,
+    traced: trace.Trace,
+    voices: dict[str, consent.Voice],
+    reference: Path,
+) -> list[PackFile]:
     from coproduce.document import render_html
     from coproduce.docx import render_docx_bytes
-    from coproduce.redline import Redline
 
-    assert isinstance(result, Redline)
     slug = cycle.slug
     document = result.changes.proposed
-    outputs = {
+    clean_html = render_html(document, overrides=repo.root / "templates")
+    outputs: dict[str, tuple[PackFileKind, bytes]] = {
         f"{slug}-tracked-changes.docx": ("tracked-docx", result.to_bytes()),
         f"{slug}-proposed.docx": ("clean-docx", render_docx_bytes(document, reference=reference)),
-        f"{slug}-proposed.html": (
-            "clean-html",
-            render_html(document, overrides=repo.root / "templates").encode("utf-8"),
-        ),
+        f"{slug}-proposed.html": ("clean-html", clean_html.encode("utf-8")),
         "cover-paper.docx": ("cover-paper", paper.docx),
         "cover-paper.html": ("cover-paper-html", paper.html.encode("utf-8")),
         cover.CHART_FILE: ("chart", png),
@@ -202,7 +214,7 @@ def _write_files(
     }
     for name, (_, data) in outputs.items():
         (folder / name).write_bytes(data)
-    return [manifest.pack_file(folder, name, kind) for name, (kind, _) in outputs.items()]  # type: ignore[arg-type]
+    return [manifest.pack_file(folder, name, kind) for name, (kind, _) in outputs.items()]
 
 
 def _trace_json(traced: trace.Trace, voices: dict[str, consent.Voice]) -> bytes:

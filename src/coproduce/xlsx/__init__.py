@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import io
 import zipfile
-from copy import copy
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from typing import Any
 
