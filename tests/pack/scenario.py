@@ -68,8 +68,11 @@ def add_register(repo: GuidanceRepo) -> dict[str, str]:
     return ids
 
 
-def build_scenario(root: Path, *, decide: bool = True, close: bool = True) -> Scenario:
-    """Return a cycle with five items, edits naming two of them, and (by default) outcomes."""
+def build_scenario(
+    root: Path, *, decide: bool = True, close: bool = True, invite: bool = False
+) -> Scenario:
+    """Return a cycle with six items, edits naming two of them, and (by default) outcomes;
+    with ``invite``, invitations go to everyone's outbox when it opens."""
     repo = make_repo(root)
     people = add_register(repo)
     now = dt.datetime.now(dt.UTC)
@@ -81,7 +84,16 @@ def build_scenario(root: Path, *, decide: bool = True, close: bool = True) -> Sc
         author=LEAD,
     )
     cycle_id = started.cycle.id
-    review.open_cycle(repo=repo, cycle_id=cycle_id, author=LEAD)
+    if invite:
+        from coproduce.review.context import open_context
+
+        ctx = open_context(repo=repo.root, author=str(LEAD))
+        try:
+            review.launch(repo=repo, cycle_id=cycle_id, outreach=ctx.outreach, author=LEAD)
+        finally:
+            ctx.close()
+    else:
+        review.open_cycle(repo=repo, cycle_id=cycle_id, author=LEAD)
     said = {
         "named": (NAMED, "when", "Escalate when a plan", "Say who to call first."),
         "unnamed": (UNNAMED, "purpose", "raise a concern", "Add timescales for a response."),

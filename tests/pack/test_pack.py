@@ -169,3 +169,21 @@ def test_recording_a_complete_pack_moves_the_cycle_to_await_the_decision(
     records = list((s.repo.root / "reviews" / s.cycle_id / "packs").glob("*.yaml"))
     assert result.manifest_sha256 in records[0].read_text(encoding="utf-8")
     assert len(iter_dispositions(s.repo, s.cycle_id)) == len(s.ids)
+
+
+def test_the_cover_paper_counts_who_was_asked_and_who_answered(tmp_path: Path) -> None:
+    s = build_scenario(tmp_path / "repo", invite=True)
+    result = make_pack(s, tmp_path / "packs")
+    html = (result.folder / "cover-paper.html").read_text(encoding="utf-8")
+    rows = re.findall(
+        r"<tr>\s*<td>([a-z-]+)</td>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>(\d+)</td>", html
+    )
+    assert rows[:3] == [
+        ("practitioners", "2", "2"),
+        ("partners", "1", "1"),
+        ("young-people", "1", "1"),
+    ]
+    assert "Participation by audience. practitioners: 2 invited, 2 responded" in html
+    assert result.manifest.participants_by_audience == {
+        "practitioners": 2, "partners": 1, "young-people": 1
+    }  # fmt: skip

@@ -10,6 +10,7 @@ from pathlib import Path
 from docx.shared import Cm
 
 from coproduce.docx.save import save_bytes
+from coproduce.docx.xml import qn
 from coproduce.docx.writer import build_docx
 from coproduce.errors import InvalidInputError
 from coproduce.models import Document
@@ -22,10 +23,17 @@ def render_docx_with_pictures(
     reference: Path | None = None,
     modified: dt.datetime | None = None,
     width_cm: float = 16.0,
+    details: bool = True,
 ) -> bytes:
     """Return the clean rendering of ``document`` with each paragraph reading exactly a key of
-    ``pictures`` replaced by that (PNG, alt text) image, the text alternative in its ``descr``."""
+    ``pictures`` replaced by that (PNG, alt text) image, the text alternative in its ``descr``.
+    Without ``details`` the title is not followed by the document-details table (a paper about
+    a document, not guidance, has no owner, status or review date of its own)."""
     doc = build_docx(document, reference=reference, modified=modified)
+    if not details:
+        body = doc.element.body
+        if len(body) > 1 and body[1].tag == qn("w:tbl"):
+            body.remove(body[1])
     left = dict(pictures)
     for paragraph in doc.paragraphs:
         marker = paragraph.text.strip()

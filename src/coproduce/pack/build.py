@@ -172,12 +172,16 @@ def outcome_labels() -> list[str]:
     """Return the outcome labels in chart order, "no outcome yet" last."""
     from coproduce.models import Outcome
 
-    return [o.label for o in Outcome] + ["no outcome yet"]
+    return [o.label for o in Outcome if o is not Outcome.SAFEGUARDING] + ["no outcome yet"]
 
 
 def _outcomes_by_audience(voices: dict[str, consent.Voice]) -> dict[str, dict[str, int]]:
+    # Safeguarding items are one total for the whole pack: by audience, a small group's count
+    # could point at a person.
     found: dict[str, dict[str, int]] = {}
     for voice in voices.values():
+        if voice.safeguarding:
+            continue
         by = found.setdefault(voice.item.audience, {})
         by[voice.outcome_label] = by.get(voice.outcome_label, 0) + 1
     return found

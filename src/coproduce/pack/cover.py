@@ -21,6 +21,7 @@ CHART_MARKER = "PARTICIPATION-CHART"
 CHART_FILE = "participation-chart.png"
 # Only what Markdown would act on: fewer escapes keep a 2,000-row log quick to parse.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~&$])")
+_DETAILS = re.compile(r'<dl class="document-meta".*?</dl>\s*', re.S)
 _LEADING = re.compile(r"^([-+=]|\d+[.)])")
 
 
@@ -71,13 +72,14 @@ def render_cover(
         raise InvalidInputError(f"the cover paper template {TEMPLATE}{where}: {e}") from e
     document = parse_markdown(text, slug="cover-paper")
     docx = render_docx_with_pictures(
-        document, {CHART_MARKER: (chart_png, chart_text)}, reference=reference
+        document, {CHART_MARKER: (chart_png, chart_text)}, reference=reference, details=False
     )
     figure = Markup(
         '<figure><img src="{src}" alt="{alt}" style="max-width:100%"><figcaption>{alt}'
         "</figcaption></figure>"
     ).format(src=CHART_FILE, alt=chart_text)
     html = render_html(document, overrides=overrides).replace(f"<p>{CHART_MARKER}</p>", figure)
+    html = _DETAILS.sub("", html, count=1)
     return Cover(docx=docx, html=html, markdown=text)
 
 
