@@ -187,3 +187,24 @@ def test_the_cover_paper_counts_who_was_asked_and_who_answered(tmp_path: Path) -
     assert result.manifest.participants_by_audience == {
         "practitioners": 2, "partners": 1, "young-people": 1
     }  # fmt: skip
+
+
+def test_script_in_a_comment_stays_text_in_every_output(tmp_path: Path) -> None:
+    from coproduce.review.feedback import Submission, record_feedback
+    from coproduce.triage import set_outcome
+
+    s = build_scenario(tmp_path / "repo")
+    hostile = '<script>alert("x")</script> =HYPERLINK("http://evil.example") **bold** | pipe'
+    with Register.for_state_dir(Path(s.repo.state_dir)) as register:
+        item = record_feedback(
+            repo=s.repo, register=register, cycle_id=s.cycle_id,
+            submission=Submission(participant="anonymous", channel="portal", text=hostile),
+        )  # fmt: skip
+    set_outcome(repo=s.repo, feedback_id=item.id, outcome="not-accepted", reason="No.", author=LEAD)
+    result = make_pack(s, tmp_path / "packs")
+    html = (result.folder / "cover-paper.html").read_text(encoding="utf-8")
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(" in html
+    book = openpyxl.load_workbook(result.folder / "feedback-log.xlsx")
+    words = {r[0].value: r[5] for r in book["Feedback log"].iter_rows(min_row=2)}
+    assert words[item.id].value == hostile and words[item.id].data_type == "s"
