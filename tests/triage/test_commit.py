@@ -48,3 +48,24 @@ def test_edits_that_do_not_parse_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError):
         commit_for_feedback(s.repo, SLUG, message="x", feedback=[], author=EDITOR)
     assert not s.repo.backend.run("diff", "--cached", "--name-only").strip()
+
+
+def test_a_failed_commit_leaves_the_edits_in_the_working_tree(tmp_path: Path) -> None:
+    s = build_scenario(tmp_path / "repo", decide=False)
+    edit(s.repo, "how practitioners", "how practitioners and managers")
+    edited = s.repo.document_path(SLUG).read_text(encoding="utf-8")
+    head = s.repo.resolve("HEAD")
+    with pytest.raises(InvalidInputError, match="cannot write the commit message"):
+        commit_for_feedback(s.repo, SLUG, message="  ", feedback=[s.ids["named"]], author=EDITOR)
+    assert s.repo.document_path(SLUG).read_text(encoding="utf-8") == edited
+    assert s.repo.resolve("HEAD") == head
+
+
+def test_a_new_youth_twin_is_committed_with_the_document(tmp_path: Path) -> None:
+    s = build_scenario(tmp_path / "repo", decide=False)
+    twin = s.repo.root / "guidance" / f"{SLUG}.young-people.md"
+    twin.write_text("---\ntitle: Speaking up\n---\n\n# Speaking up {#purpose}\n\nTell us.\n")
+    sha = commit_for_feedback(s.repo, SLUG, message="Add a twin", feedback=[s.ids["youth"]],
+                              author=EDITOR)  # fmt: skip
+    assert s.repo.read_file(f"guidance/{SLUG}.young-people.md", sha).endswith("Tell us.\n")
+    assert not s.repo.backend.dirty_paths([f"guidance/{SLUG}.young-people.md"])

@@ -10,8 +10,8 @@ from pathlib import Path
 from docx.shared import Cm
 
 from coproduce.docx.save import save_bytes
-from coproduce.docx.xml import qn
 from coproduce.docx.writer import build_docx
+from coproduce.docx.xml import qn
 from coproduce.errors import InvalidInputError
 from coproduce.models import Document
 
