@@ -13,6 +13,7 @@ BENCHMARKS = [
     "launch_bench.py",
     "cli_bench.py",
     "writers_bench.py",
+    "pack_bench.py",
 ]
 
 

@@ -248,6 +248,58 @@ def record_decision(repo: str | None, decision: SignoffDecision, author: str | N
         ctx.close()
 
 
+@task(name="build-pack", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
+def build_pack(
+    repo: str | None,
+    cycle_id: str,
+    out_dir: str,
+    allow_undecided: bool = False,
+    author: str | None = None,
+) -> dict[str, Any]:
+    """Build the sign-off pack of a cycle; return where it is, its manifest and its hash."""
+    from coproduce.pack import build_pack as build
+
+    ctx = open_context(repo=repo, author=author)
+    try:
+        result = build(
+            repo=ctx.repo,
+            cycle_id=cycle_id,
+            out_dir=Path(out_dir),
+            author=ctx.author,
+            register=ctx.outreach.register,
+            allow_undecided=allow_undecided,
+        )
+    finally:
+        ctx.close()
+    for line in result.warnings:
+        get_run_logger().warning(line)
+    return {
+        "folder": str(result.folder),
+        "zip": str(result.zip),
+        "manifest": result.manifest.model_dump(mode="json"),
+        "manifest_sha256": result.manifest_sha256,
+    }
+
+
+@task(name="record-pack", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
+def record_pack(repo: str | None, built: dict[str, Any], author: str | None = None) -> str:
+    """Record a built pack's hash in git and move its cycle on; return the cycle's state."""
+    from coproduce.models import PackManifest
+    from coproduce.pack import record_pack as record
+
+    ctx = open_context(repo=repo, author=author)
+    try:
+        cycle = record(
+            repo=ctx.repo,
+            manifest=PackManifest.model_validate(built["manifest"]),
+            manifest_sha256=built["manifest_sha256"],
+            author=ctx.author,
+        )
+        return cycle.state.value
+    finally:
+        ctx.close()
+
+
 # Running and serving the flows in flows/ (loaded by path: nothing imports flows/). ---------
 
 FLOWS = (
@@ -257,6 +309,7 @@ FLOWS = (
     "review_clock",
     "await_signoff",
     "record_feedback",
+    "build_pack",
 )
 CLOCK_CRON = "0 * * * *"
 RECORD_INTERVAL_S = 60

@@ -13,7 +13,17 @@ from pathlib import Path
 
 import typer
 
-from coproduce.cli import db, demo, documents, participants, redline, review, worker
+from coproduce.cli import (
+    db,
+    demo,
+    documents,
+    pack,
+    participants,
+    redline,
+    review,
+    triage,
+    worker,
+)
 from coproduce.cli.common import OPTIONS, REPO_HELP, set_options
 from coproduce.errors import CoproduceError
 
@@ -55,7 +65,7 @@ def _global(
     set_options(repo=repo, verbose=verbose)
 
 
-for module in (documents, redline, participants, review, demo, db, worker):
+for module in (documents, redline, participants, review, triage, pack, demo, db, worker):
     module.register(app)
 
 

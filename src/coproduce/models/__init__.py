@@ -33,7 +33,7 @@ from coproduce.models.feedback import (
     FeedbackItem,
     Outcome,
 )
-from coproduce.models.pack import PackFile, PackManifest
+from coproduce.models.pack import PackFile, PackManifest, PackRecord
 from coproduce.models.participant import Participant, ParticipantRecord
 from coproduce.models.validation import describe_errors, load_model
 from coproduce.models.version import Person, SectionChange, Version, approved_tag
@@ -58,6 +58,7 @@ __all__ = [
     "Outcome",
     "PackFile",
     "PackManifest",
+    "PackRecord",
     "Paragraph",
     "Participant",
     "ParticipantRecord",

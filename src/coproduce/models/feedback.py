@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from coproduce.models.audience import Channel
 
@@ -61,29 +61,60 @@ class FeedbackItem(BaseModel):
 
 
 class Outcome(StrEnum):
-    """What triage decided to do with a feedback item."""
+    """What triage decided to do with a feedback item: one of seven, each with a reason."""
 
     ACCEPTED = "accepted"
     PARTLY_ACCEPTED = "partly-accepted"
     NOT_ACCEPTED = "not-accepted"
     NOTED = "noted"
-    ALREADY_COVERED = "already-covered"
     OUT_OF_SCOPE = "out-of-scope"
-    REFERRED = "referred"
+    DUPLICATE = "duplicate"
+    SAFEGUARDING = "safeguarding"
+
+    @property
+    def label(self) -> str:
+        """Return the outcome as a reader says it ("partly accepted", "duplicate")."""
+        return OUTCOME_LABELS[self]
+
+    @property
+    def acted_on(self) -> bool:
+        """Return whether the outcome promises a change to the text."""
+        return self in (Outcome.ACCEPTED, Outcome.PARTLY_ACCEPTED)
+
+
+OUTCOME_LABELS: dict[Outcome, str] = {
+    Outcome.ACCEPTED: "accepted",
+    Outcome.PARTLY_ACCEPTED: "partly accepted",
+    Outcome.NOT_ACCEPTED: "not accepted",
+    Outcome.NOTED: "noted",
+    Outcome.OUT_OF_SCOPE: "out of scope",
+    Outcome.DUPLICATE: "duplicate of another item",
+    Outcome.SAFEGUARDING: "held as a safeguarding concern",
+}
 
 
 class Disposition(BaseModel):
-    """The outcome of one feedback item and the reason for it."""
+    """The outcome of one feedback item, the reason given to its author, who set it and when."""
 
     feedback: str = Field(pattern=FEEDBACK_ID_PATTERN)
     outcome: Outcome
-    reason: str = Field(min_length=1)
-    decided_by: str
+    reason: str = Field(min_length=1, max_length=5_000)
+    duplicate_of: str | None = Field(default=None, pattern=FEEDBACK_ID_PATTERN)
+    decided_by: str = Field(min_length=1)
     decided: dt.datetime
-    commits: list[str] = Field(default_factory=list, description="Commits that acted on it.")
     response_to_participant: str | None = Field(
         default=None, description="Plain-language 'you said, we did' text, when it differs."
     )
+
+    @model_validator(mode="after")
+    def _duplicate_names_its_original(self) -> Disposition:
+        if self.outcome is Outcome.DUPLICATE and self.duplicate_of is None:
+            raise ValueError("a duplicate must name the item it duplicates (duplicate_of)")
+        if self.outcome is not Outcome.DUPLICATE and self.duplicate_of is not None:
+            raise ValueError("only a duplicate names another item (duplicate_of)")
+        if self.duplicate_of == self.feedback:
+            raise ValueError("an item cannot be a duplicate of itself")
+        return self
 
 
 FeedbackKind = Literal["comment", "suggestion", "answer"]

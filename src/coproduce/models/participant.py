@@ -58,6 +58,9 @@ def _valid_age(value: str) -> str:
 
 
 AgeBand = Annotated[str, AfterValidator(_valid_age)]
+PUBLISH_WORDS = "publish_words"
+"""The register column (kept in ``extra``) where a person says whether their words may appear."""
+NO_WORDS: frozenset[str] = frozenset({"no", "n", "false", "0", "withhold"})
 
 
 def _valid_email(value: str) -> str:
@@ -110,6 +113,16 @@ class ParticipantRecord(BaseModel):
     def is_minor(self) -> bool:
         """Return whether this person may be under 18 (a band straddling 18 counts)."""
         return is_under_18(self.age_band)
+
+    @property
+    def may_be_named(self) -> bool:
+        """Return whether outputs may name this person: recorded consent, and an adult."""
+        return self.consent_named and not self.is_minor
+
+    @property
+    def withholds_words(self) -> bool:
+        """Return whether the person chose "do not publish my words" (``publish_words: no``)."""
+        return self.extra.get(PUBLISH_WORDS, "yes").strip().lower() in NO_WORDS
 
     def public(self) -> Participant:
         """Return the pseudonymous view of this record."""

@@ -1,0 +1,5 @@
+"""Triage tests run on the pack scenario: a real repository, register and feedback."""
+
+from tests.review.conftest import isolated_env
+
+__all__ = ["isolated_env"]
