@@ -14,6 +14,15 @@ from coproduce.docx.safety import check_docx, main_document_part
 from coproduce.docx.xml import PKG_REL_NS, parse_xml, qn
 
 _CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+# Word's comment companion parts, by the last word of their relationship type.
+_COMPANIONS = {
+    "commentsExtended": "comments_extended",
+    "commentsIds": "comments_ids",
+    "commentsExtensible": "comments_extensible",
+}
 
 
 @dataclass
@@ -27,11 +36,18 @@ class WordPackage:
     footnotes: etree._Element | None = None
     endnotes: etree._Element | None = None
     comments: etree._Element | None = None
+    comments_extended: etree._Element | None = None
+    comments_ids: etree._Element | None = None
+    comments_extensible: etree._Element | None = None
     core: etree._Element | None = None
+    custom: dict[str, str] = field(default_factory=dict)
 
 
 def open_package(source: Path | bytes) -> WordPackage:
-    """Check ``source`` with check_docx, then parse the parts the reader uses."""
+    """Check ``source`` with check_docx, then parse the parts the readers use.
+
+    Every reader of a Word file comes through here, so the hostile-file checks always apply.
+    """
     check_docx(source)
     data = source if isinstance(source, bytes) else source.read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -47,7 +63,9 @@ def open_package(source: Path | bytes) -> WordPackage:
         if document is None:  # pragma: no cover - check_docx already guarantees the part
             raise FileNotFoundError(main)
         package = WordPackage(document=document)
-        package.core = load(_package_target(load("_rels/.rels"), _CORE, ""))
+        package_rels = load("_rels/.rels")
+        package.core = load(_package_target(package_rels, _CORE, ""))
+        package.custom = _read_custom(load(_package_target(package_rels, CUSTOM, "")))
         rels = load(
             posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
         )
@@ -65,6 +83,8 @@ def open_package(source: Path | bytes) -> WordPackage:
                 part = target.lstrip("/")
             if kind in ("styles", "numbering", "footnotes", "endnotes", "comments"):
                 setattr(package, kind, load(part))
+            elif kind in _COMPANIONS:
+                setattr(package, _COMPANIONS[kind], load(part))
     return package
 
 
@@ -83,3 +103,16 @@ def core_title(package: WordPackage) -> str:
         return ""
     title = package.core.find(qn("dc:title"))
     return (title.text or "").strip() if title is not None else ""
+
+
+def _read_custom(root: etree._Element | None) -> dict[str, str]:
+    """Return the custom document properties as name -> text value (any vt: type)."""
+    if root is None:
+        return {}
+    found = {}
+    for prop in root.iter(f"{{{CUSTOM_NS}}}property"):
+        name = prop.get("name")
+        value = next(iter(prop), None)
+        if name and value is not None:
+            found[name] = (value.text or "").strip()
+    return found
