@@ -174,8 +174,8 @@ class _Reader:
         """Record the paragraph as an edit when its own text differs between the views."""
         original, proposed = "".join(texts["rejected"][1:]), "".join(texts["accepted"][1:])
         if original != proposed:
-            marks = self.views.revisions[marks_before:] or [None]
-            first = marks[0]
+            marks = self.views.revisions[marks_before:]
+            first = marks[0] if marks else None
             self.views.edits.append(
                 EditRecord(
                     original=original,

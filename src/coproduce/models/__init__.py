@@ -26,11 +26,14 @@ from coproduce.models.cycle import (
 from coproduce.models.decision import DecisionOutcome, SignoffDecision
 from coproduce.models.document import Document, DocumentMeta, is_slug, slugify
 from coproduce.models.feedback import (
+    HELD_TEXT,
     Anchor,
     AnchorStatus,
     Disposition,
     FeedbackItem,
+    FeedbackKind,
     Outcome,
+    Provenance,
 )
 from coproduce.models.pack import PackFile, PackManifest
 from coproduce.models.participant import Participant, ParticipantRecord
@@ -39,6 +42,7 @@ from coproduce.models.version import Person, SectionChange, Version, approved_ta
 
 __all__ = [
     "BUILT_IN_AUDIENCES",
+    "HELD_TEXT",
     "TRANSITIONS",
     "Anchor",
     "AnchorStatus",
@@ -52,11 +56,13 @@ __all__ = [
     "Document",
     "DocumentMeta",
     "FeedbackItem",
+    "FeedbackKind",
     "Heading",
     "ListItem",
     "Outcome",
     "PackFile",
     "PackManifest",
+    "Provenance",
     "Paragraph",
     "Participant",
     "ParticipantRecord",

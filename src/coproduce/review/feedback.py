@@ -15,9 +15,22 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from coproduce.anchor import make_anchor
+from coproduce.anchor import make_anchor, place_anchor
 from coproduce.errors import InvalidInputError, StateError
-from coproduce.models import Channel, CycleState, FeedbackItem, Person, load_model
+from coproduce.models import (
+    HELD_TEXT,
+    Anchor,
+    AnchorStatus,
+    Channel,
+    CycleState,
+    Document,
+    FeedbackItem,
+    FeedbackKind,
+    Person,
+    Provenance,
+    ReviewCycle,
+    load_model,
+)
 from coproduce.review import record
 
 if TYPE_CHECKING:
@@ -31,7 +44,14 @@ ANONYMOUS = "anonymous"
 
 @dataclass(frozen=True)
 class Submission:
-    """What a participant said, as a channel received it (pseudonymous id, never a name)."""
+    """What a participant said, as a channel received it (pseudonymous id, never a name).
+
+    ``audience`` names the voice of an anonymous or facilitated submission (a named
+    participant's audience comes from the register). ``prefix``/``suffix`` are the text around
+    the quote and ``version`` the commit it was made on, when that is not the cycle's proposed
+    text: the anchor is then found again (``reanchored``) or ``orphaned``. ``concern`` marks a
+    possible disclosure of harm: git gets only HELD_TEXT.
+    """
 
     participant: str
     channel: Channel
@@ -41,6 +61,15 @@ class Submission:
     suggestion: str | None = None
     question: str | None = None
     received: dt.datetime | None = None
+    kind: FeedbackKind = "comment"
+    audience: str | None = None
+    prefix: str = ""
+    suffix: str = ""
+    version: str | None = None
+    provenance: Provenance | None = None
+    consent_to_quote: bool | None = None
+    concern: bool = False
+    key: str | None = None
 
 
 def feedback_path(cycle_id: str, feedback_id: str) -> str:
@@ -77,12 +106,13 @@ def record_feedback(
         cycle = record.load_cycle(repo, cycle_id)
         if cycle.state in (CycleState.DRAFT, CycleState.CANCELLED):
             raise StateError(f"cycle {cycle_id} is {cycle.state.value}: it takes no feedback")
-        audience = _audience_of(register, submission.participant, cycle.audiences)
+        audience = _audience_of(register, submission, cycle.audiences)
         anchor = None
-        if submission.section:
+        if submission.section or submission.quote.strip() or submission.prefix.strip():
             proposed = repo.read_document(cycle.slug, cycle.proposed)
-            anchor = make_anchor(proposed, section=submission.section, quote=submission.quote)
+            anchor = anchor_submission(proposed, submission, cycle=cycle)
         late = cycle.state is not CycleState.OPEN or received > cycle.closes
+        held = submission.concern
         item = load_model(
             FeedbackItem,
             {
@@ -92,11 +122,16 @@ def record_feedback(
                 "audience": audience,
                 "channel": submission.channel,
                 "received": received,
-                "text": submission.text.strip(),
+                "text": HELD_TEXT if held else submission.text.strip(),
                 "anchor": anchor,
-                "suggestion": submission.suggestion,
+                "suggestion": None if held else submission.suggestion,
                 "question": submission.question,
                 "late": late,
+                "safeguarding_concern": held,
+                "kind": submission.kind,
+                "key": submission.key,
+                "provenance": submission.provenance,
+                "consent_to_quote": submission.consent_to_quote,
             },
             what="feedback",
         )
@@ -112,9 +147,41 @@ def record_feedback(
     return item
 
 
-def _audience_of(register: Register | None, participant: str, audiences: list[str]) -> str:
+def anchor_submission(document: Document, submission: Submission, *, cycle: ReviewCycle) -> Anchor:
+    """Return the anchor of a submission on the cycle's proposed text ``document``.
+
+    Made on that text and naming a section, the quote is anchored there (an unknown section
+    is NotFoundError); made on another version, or without a section, it is placed by quote,
+    context or fuzzily, and marked ``reanchored`` when the text it was made on has moved on.
+    """
+    moved = submission.version is not None and submission.version != cycle.proposed
+    if submission.section and not moved:
+        anchor = make_anchor(document, section=submission.section, quote=submission.quote)
+        if anchor.status is not AnchorStatus.ORPHANED:
+            return anchor
+    anchor = place_anchor(
+        document,
+        quote=submission.quote,
+        section=submission.section,
+        prefix=submission.prefix,
+        suffix=submission.suffix,
+    )
+    if moved and anchor.status is AnchorStatus.EXACT:
+        return anchor.model_copy(update={"status": AnchorStatus.REANCHORED})
+    return anchor
+
+
+def _audience_of(register: Register | None, submission: Submission, audiences: list[str]) -> str:
+    participant = submission.participant
     if participant == ANONYMOUS:
-        return "anonymous"
+        if submission.audience is None:
+            return "anonymous"
+        if submission.audience not in audiences:
+            known = ", ".join(audiences)
+            raise InvalidInputError(
+                f"audience {submission.audience!r} was not invited to this cycle (invited: {known})"
+            )
+        return submission.audience
     if register is None:
         raise InvalidInputError("feedback from a named participant needs the register")
     record_ = register.get_participant(participant)
