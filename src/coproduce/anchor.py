@@ -126,9 +126,9 @@ def place_anchor(
 def reanchor(document: Document, anchor: Anchor) -> Anchor:
     """Return ``anchor`` found again in ``document`` (a later text): unchanged when its passage
     is still where it was, else placed anew (``reanchored``) or ``orphaned``."""
-    if not anchor.exact and anchor.status is not AnchorStatus.ORPHANED:
-        if anchor.section in document.section_ids():
-            return anchor
+    whole_section = not anchor.exact and anchor.status is not AnchorStatus.ORPHANED
+    if whole_section and anchor.section in document.section_ids():
+        return anchor
     placed = place_anchor(
         document,
         quote=anchor.exact,

@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coproduce.channels.email import Mailer
 from coproduce.errors import DeliveryError, InvalidInputError
 from coproduce.models import Audience
+
+if TYPE_CHECKING:
+    from coproduce.config import Settings
 
 FOLDER = "safeguarding"
 # First-person phrases: the topic words of safeguarding guidance ("exploitation", "grooming")
@@ -193,3 +196,22 @@ def _message(safeguarding: Safeguarding, data: dict[str, Any]) -> EmailMessage:
         f"What was said:\n\n{data['text']}\n"
     )
     return message
+
+
+def safeguarding_from(settings: Settings) -> Safeguarding:
+    """Return the safeguarding route the settings describe (lead, mail, state folder)."""
+    from coproduce.channels.email import open_mailer
+
+    state_dir = Path(settings.state_dir)
+    return Safeguarding(
+        lead_email=settings.safeguarding_lead_email,
+        mail_from=settings.mail_from,
+        state_dir=state_dir,
+        open_mailer=lambda: open_mailer(
+            smtp_url=settings.smtp_url,
+            state_dir=state_dir,
+            mail_from=settings.mail_from,
+            rate_per_minute=settings.mail_rate_per_minute,
+        ),
+        phrases=list(settings.disclosure_phrases),
+    )

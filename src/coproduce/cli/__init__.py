@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 import typer
 
-from coproduce.cli import demo, documents, participants, redline, review
+from coproduce.cli import demo, documents, feedback, participants, redline, review
 from coproduce.cli.common import OPTIONS, REPO_HELP, set_options
 from coproduce.errors import CoproduceError
 
@@ -36,7 +36,7 @@ def _global(
     set_options(repo=repo, verbose=verbose)
 
 
-for module in (documents, redline, participants, review, demo):
+for module in (documents, redline, participants, review, feedback, demo):
     module.register(app)
 
 

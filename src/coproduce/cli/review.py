@@ -53,6 +53,16 @@ def start(
     except ValueError as e:
         raise InvalidInputError(f"--closes must be a date like 2026-12-15, not {closes!r}") from e
     ctx = open_context(repo=open_repo().root, author=author)
+    if launch:
+        from coproduce.channels.safeguarding import require_lead_for_youth
+
+        try:
+            require_lead_for_youth(
+                ctx.settings.safeguarding_lead_email, audience, ctx.settings.all_audiences()
+            )
+        except InvalidInputError:
+            ctx.close()
+            raise
     try:
         parsed = load_questions(questions) if questions is not None else []
         result = start_review(
