@@ -230,3 +230,14 @@ def lead_mailbox(
         )
 
     yield handler, route
+
+
+@pytest.fixture(scope="session")
+def corpus_responses() -> Path:
+    """Return the corpus's real public responses, or skip saying where they were looked for."""
+    from tests.conformance.conftest import MISSING, find_corpus
+
+    found = find_corpus()
+    if found is None:
+        pytest.skip(MISSING)
+    return found / "responses"

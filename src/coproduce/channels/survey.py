@@ -27,7 +27,7 @@ _SUB_LABELS = frozenset({"response", "open-ended response", "other (please speci
 
 @dataclass
 class SurveyTable:
-    """A survey export as header names and rows (with their line numbers in the file)."""
+    """A survey export as header names and rows (with the row number a spreadsheet shows)."""
 
     headers: list[str]
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
@@ -72,7 +72,7 @@ def _csv_grid(text: str, name: str) -> list[tuple[int, list[str]]]:
     grid = []
     try:
         for cells in reader:
-            grid.append((reader.line_num, cells))
+            grid.append((len(grid) + 1, cells))  # the row number a spreadsheet shows
             if len(grid) > MAX_ROWS + 2:
                 raise InvalidInputError(f"{name} has more than {MAX_ROWS} rows")
     except csv.Error as e:

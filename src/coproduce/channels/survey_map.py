@@ -1,7 +1,7 @@
 """Turn a survey table into submissions through a column mapping (flags or a TOML file).
 
 Every problem in the file (an unmatched section, an unknown audience, an unreadable consent,
-a cell too long) is collected with its line number; nothing is imported until the file is
+a cell too long) is collected with its row number; nothing is imported until the file is
 clean, unless bad rows are skipped. Each row's key is the sha256 of its mapped content, so
 importing the same export again adds nothing.
 """
@@ -127,7 +127,7 @@ def map_rows(
         section = sections.match(fields.get("section", ""), problems)
         audience = default_audience
         if fields.get("audience"):
-            audience = by_name.get(fields["audience"].lower())
+            audience = by_name.get(_singular(fields["audience"]))
             if audience not in {a.id for a in audiences}:
                 problems.append(
                     f"audience {fields['audience']!r} is not one of "
@@ -141,7 +141,7 @@ def map_rows(
             if len(text) > MAX_TEXT:
                 problems.append(f"{label} is {len(text)} characters (the limit is {MAX_TEXT})")
         if problems:
-            found.problems.extend(f"{name} line {line}: {p}" for p in problems)
+            found.problems.extend(f"{name} row {line}: {p}" for p in problems)
             continue
         if not texts:
             found.empty_rows += 1
@@ -201,10 +201,18 @@ def _fold(text: str) -> str:
 
 
 def _audience_names(audiences: list[Audience], extra: dict[str, str]) -> dict[str, str]:
-    names = {a.id.lower(): a.id for a in audiences}
-    names.update({a.name.lower(): a.id for a in audiences})
-    names.update({k.lower(): v for k, v in extra.items()})
+    names = {_singular(a.id): a.id for a in audiences}
+    names.update({_singular(a.name): a.id for a in audiences})
+    names.update({_singular(k): v for k, v in extra.items()})
     return names
+
+
+def _singular(label: str) -> str:
+    """Fold "Practitioners", "practitioner" and "Young people" / "a young person" together."""
+    words = _fold(label).replace("people", "person").split()
+    if words and words[0] in ("a", "an", "i", "am"):
+        words = [w for w in words if w not in ("a", "an", "i", "am")]
+    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words)
 
 
 def _consent(value: str, problems: list[str]) -> bool | None:
