@@ -110,7 +110,7 @@ def test_surveymonkeys_two_header_rows_are_joined(tmp_path: Path) -> None:
         "Who are you? / Practitioner",
         "Who are you?",
     ]
-    assert [r for _, r in table.rows][0]["Comments"] == "Fine."
+    assert table.rows[0][1]["Comments"] == "Fine."
 
 
 def test_a_mapping_file_names_columns_questions_and_audience_labels(
