@@ -59,6 +59,7 @@ _OTHER_REVISIONS = {
         "numberingChange",
     )
 }
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _DATE_UTC = "{http://schemas.microsoft.com/office/word/2023/wordml/word16du}dateUtc"
 
 
@@ -159,6 +160,8 @@ class _Reader:
                 kind, view = _WRAPPERS[child.tag]
                 self.record(child, f"mark_{kind}")  # type: ignore[arg-type]
                 joins.add("rejected" if view == "accepted" else "accepted")
+            elif child.tag == qn("w:rPrChange"):
+                self.record(child, "format")  # the paragraph mark's own formatting
         for view in ("accepted", "rejected"):
             text = "".join(texts[view])
             if view in skip:
@@ -237,6 +240,13 @@ def read_revision_views(source: Path | bytes | WordPackage) -> RevisionViews:
         reader.walk(body, top=True)
         for element in body.iter(*_OTHER_REVISIONS):  # table, cell and section changes
             reader.record(element, "other")
+        for box in body.iter(qn("w:txbxContent")):
+            # Revisions in text boxes count; their text is not part of the paragraphs around
+            # them. A box's VML fallback copy (mc:Fallback) repeats the same revisions.
+            if not any(a.tag == _FALLBACK for a in box.iterancestors()):
+                inner = _Reader()
+                inner.walk(box)
+                reader.views.revisions.extend(inner.views.revisions)
     for view in ("accepted", "rejected"):
         if reader.carry[view]:
             getattr(reader.views, view).append(reader.carry[view])
