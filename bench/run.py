@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["foundation_bench.py", "redline_bench.py", "launch_bench.py"]
+BENCHMARKS = ["foundation_bench.py", "redline_bench.py", "launch_bench.py", "reply_bench.py"]
 
 
 def main() -> int:

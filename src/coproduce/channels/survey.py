@@ -69,7 +69,7 @@ def _read_bytes(path: Path) -> bytes:
 
 def _csv_grid(text: str, name: str) -> list[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    grid = []
+    grid: list[tuple[int, list[str]]] = []
     try:
         for cells in reader:
             grid.append((len(grid) + 1, cells))  # the row number a spreadsheet shows

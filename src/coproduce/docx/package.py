@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import posixpath
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from coproduce.docx.safety import check_docx, main_document_part
-from coproduce.docx.xml import PKG_REL_NS, parse_xml, qn
+from coproduce.docx.safety import read_checked
+from coproduce.docx.xml import PKG_REL_NS, qn
 
 _CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
@@ -44,47 +42,42 @@ class WordPackage:
 
 
 def open_package(source: Path | bytes) -> WordPackage:
-    """Check ``source`` with check_docx, then parse the parts the readers use.
+    """Check ``source`` with the hostile-file checks, then return the parts the readers use.
 
-    Every reader of a Word file comes through here, so the hostile-file checks always apply.
+    Every reader of a Word file comes through here, so the checks always apply; the parts the
+    check parsed are the ones returned, so nothing is unzipped or parsed twice.
     """
-    check_docx(source)
-    data = source if isinstance(source, bytes) else source.read_bytes()
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = set(archive.namelist())
-        main = main_document_part(archive, names)
+    main, parts = read_checked(source)
 
-        def load(name: str | None) -> etree._Element | None:
-            if name is None or name not in names:
-                return None
-            return parse_xml(archive.read(name), part=name)
+    def load(name: str | None) -> etree._Element | None:
+        return parts.get(name) if name is not None else None
 
-        document = load(main)
-        if document is None:  # pragma: no cover - check_docx already guarantees the part
-            raise FileNotFoundError(main)
-        package = WordPackage(document=document)
-        package_rels = load("_rels/.rels")
-        package.core = load(_package_target(package_rels, _CORE, ""))
-        package.custom = _read_custom(load(_package_target(package_rels, CUSTOM, "")))
-        rels = load(
-            posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
-        )
-        base = posixpath.dirname(main)
-        for rel in rels.iter(f"{{{PKG_REL_NS}}}Relationship") if rels is not None else ():
-            kind = rel.get("Type", "").rsplit("/", 1)[-1]
-            target = rel.get("Target", "")
-            if kind == "hyperlink":
-                package.hyperlinks[rel.get("Id", "")] = target
-                continue
-            if rel.get("TargetMode") == "External":
-                continue
-            part = posixpath.normpath(posixpath.join(base, target)).lstrip("/")
-            if target.startswith("/"):
-                part = target.lstrip("/")
-            if kind in ("styles", "numbering", "footnotes", "endnotes", "comments"):
-                setattr(package, kind, load(part))
-            elif kind in _COMPANIONS:
-                setattr(package, _COMPANIONS[kind], load(part))
+    document = load(main)
+    if document is None:  # pragma: no cover - read_checked already guarantees the part
+        raise FileNotFoundError(main)
+    package = WordPackage(document=document)
+    package_rels = load("_rels/.rels")
+    package.core = load(_package_target(package_rels, _CORE, ""))
+    package.custom = _read_custom(load(_package_target(package_rels, CUSTOM, "")))
+    rels = load(
+        posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
+    )
+    base = posixpath.dirname(main)
+    for rel in rels.iter(f"{{{PKG_REL_NS}}}Relationship") if rels is not None else ():
+        kind = rel.get("Type", "").rsplit("/", 1)[-1]
+        target = rel.get("Target", "")
+        if kind == "hyperlink":
+            package.hyperlinks[rel.get("Id", "")] = target
+            continue
+        if rel.get("TargetMode") == "External":
+            continue
+        part = posixpath.normpath(posixpath.join(base, target)).lstrip("/")
+        if target.startswith("/"):
+            part = target.lstrip("/")
+        if kind in ("styles", "numbering", "footnotes", "endnotes", "comments"):
+            setattr(package, kind, load(part))
+        elif kind in _COMPANIONS:
+            setattr(package, _COMPANIONS[kind], load(part))
     return package
 
 
