@@ -192,3 +192,20 @@ def _without_properties(data: bytes) -> bytes:
             if info.filename != "docProps/custom.xml":
                 target.writestr(info, source.read(info), compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+def test_a_reply_from_someone_not_in_the_register_or_not_invited_imports_nothing(
+    open_cycle: OpenCycle, tmp_path: Path
+) -> None:
+    good, _ = _sent_reply(open_cycle, tmp_path, comments=[("Escalate when", "Fine.")])
+    stranger = tmp_path / "stranger.docx"
+    stranger.write_bytes(
+        make_reply(
+            stamp_participant(open_cycle.draft.read_bytes(), "P-00000000ff"),
+            comments=[("Escalate when", "Hello.")],
+        )
+    )
+    with pytest.raises(InvalidInputError) as caught:
+        _import(open_cycle, good, stranger)
+    assert caught.value.problems == ["participant P-00000000ff is not in the register"]
+    assert iter_feedback(open_cycle.repo, open_cycle.cycle_id) == []

@@ -17,7 +17,7 @@ from coproduce.channels.reply import WORD_SUFFIXES, read_reply_submissions
 from coproduce.channels.safeguarding import Contact, Safeguarding, hold_concern, route_concern
 from coproduce.channels.submit import Receipt, fields_key, recorded_keys, submit
 from coproduce.channels.survey import SURVEY_SUFFIXES, read_survey
-from coproduce.channels.survey_map import ColumnMap, map_rows
+from coproduce.channels.survey_map import MAX_TEXT, ColumnMap, map_rows
 from coproduce.errors import CoproduceError, InvalidInputError, NotFoundError
 from coproduce.models import HELD_TEXT, Audience, FeedbackItem, Provenance
 from coproduce.review import record
@@ -103,6 +103,7 @@ def import_files(
         except CoproduceError as e:
             problems.extend([f"{path.name}: {e}" if path.name not in str(e) else str(e)])
             problems.extend(f"  {p}" for p in e.problems)
+    problems.extend(_check_queue(queue, register, invited, default_audience))
     if problems:
         noun = "problem" if len(problems) == 1 else "problems"
         raise InvalidInputError(
@@ -125,6 +126,36 @@ def import_files(
         )
     report.warnings.extend(w for r in report.receipts for w in r.warnings)
     return report
+
+
+def _check_queue(
+    queue: list[tuple[Submission, str, Contact | None]],
+    register: Register | None,
+    invited: list[Audience],
+    default_audience: str | None,
+) -> list[str]:
+    """Return what would stop a submission being recorded, so nothing is half imported."""
+    problems: list[str] = []
+    ids = {a.id for a in invited}
+    if default_audience is not None and default_audience not in ids:
+        problems.append(
+            f"--audience {default_audience!r} was not invited to this cycle "
+            f"(invited: {', '.join(sorted(ids))})"
+        )
+    for participant in sorted({s.participant for s, _, _ in queue} - {ANONYMOUS}):
+        try:
+            if register is None:
+                raise NotFoundError("no register")
+            if register.get_participant(participant).audience not in ids:
+                problems.append(f"participant {participant} was not invited to this cycle")
+        except NotFoundError:
+            problems.append(f"participant {participant} is not in the register")
+    for submission, _, _ in queue:
+        if len(submission.text) > MAX_TEXT:
+            problems.append(
+                f"a comment of {len(submission.text)} characters is over the limit ({MAX_TEXT})"
+            )
+    return problems
 
 
 def add_facilitated(
