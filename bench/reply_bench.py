@@ -27,6 +27,7 @@ import docx
 from docx.oxml.parser import parse_xml
 
 from coproduce.channels.reply import read_reply_submissions
+from coproduce.document import parse_markdown
 from coproduce.docx import render_docx_bytes
 from coproduce.docx.comments import add_comment
 from coproduce.docx.properties import (
@@ -34,7 +35,6 @@ from coproduce.docx.properties import (
     add_custom_properties,
     stamp_participant,
 )
-from coproduce.document import parse_markdown
 
 HERE = Path(__file__).resolve().parent
 SAMPLE = HERE.parent / "guidance" / "exploitation-protocol.md"
