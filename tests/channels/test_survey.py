@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -194,13 +195,15 @@ def test_a_mapping_to_a_missing_column_or_unknown_field_is_refused(
         ("broken.xlsx", b"PK\x03\x04 broken", "not a readable .xlsx"),
         ("notzip.xlsx", b"Your comments\nhello\n", "not a zip package"),
         ("empty.csv", b"", "empty"),
+        ("bomb.xlsx", "bomb", "zip bomb"),
+        ("macro.xlsx", "macro", "contains macros"),
     ],
 )
 def test_broken_survey_files_are_refused_with_one_clear_line(
-    open_cycle: OpenCycle, tmp_path: Path, name: str, data: bytes, says: str
+    open_cycle: OpenCycle, tmp_path: Path, name: str, data: bytes | str, says: str
 ) -> None:
     path = tmp_path / name
-    path.write_bytes(data)
+    path.write_bytes(_hostile_workbook(data) if isinstance(data, str) else data)
     with pytest.raises(InvalidInputError) as caught:
         _import(open_cycle, path)
     assert says in caught.value.render()
@@ -226,3 +229,16 @@ def test_the_public_comments_in_the_corpus_import_as_a_survey(
     assert len(report.recorded) + report.duplicates == len([t for t in texts if t])  # type: ignore[attr-defined]
     assert len(report.recorded) <= distinct  # type: ignore[attr-defined]
     assert len(iter_feedback(open_cycle.repo, open_cycle.cycle_id)) == len(report.recorded)  # type: ignore[attr-defined]
+
+
+def _hostile_workbook(kind: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_xlsx(FORMS))) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info), compress_type=zipfile.ZIP_DEFLATED)
+        if kind == "bomb":
+            big = b"\0" * (210 * 1024 * 1024)
+            target.writestr("xl/media/big.bin", big, compress_type=zipfile.ZIP_DEFLATED)
+        else:
+            target.writestr("xl/vbaProject.bin", b"\0" * 100)
+    return out.getvalue()

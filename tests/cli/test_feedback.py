@@ -190,3 +190,21 @@ def test_flag_holds_an_item_and_says_so(open_cycle: OpenCycle, tmp_path: Path) -
     assert any(b"Home is hard." in p.read_bytes() for p in outbox)
     (item,) = json.loads(run(open_cycle, "feedback", "list", open_cycle.cycle_id, "--json").stdout)
     assert item["text"] == "held as a safeguarding concern"
+
+
+def test_group_feedback_from_an_audience_not_invited_is_one_line(open_cycle: OpenCycle) -> None:
+    result = run(
+        open_cycle,
+        "feedback",
+        "add",
+        open_cycle.cycle_id,
+        "--facilitated",
+        "Panel, 4 people",
+        "--audience",
+        "foster-carers",
+        "--text",
+        "Hello.",
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: audience 'foster-carers' was not invited")
+    assert len(result.stderr.strip().splitlines()) == 1
