@@ -102,3 +102,15 @@ def test_messy_author_strings_become_one_readable_name() -> None:
     assert clean_author("<jane@example.org>") == "jane@example.org"
     assert clean_author("Author") == ""
     assert clean_author("  JD ") == "JD"
+
+
+def test_a_formatting_change_in_a_word_file_becomes_a_formatting_suggestion(
+    docx_corpus: Path,
+) -> None:
+    from coproduce.channels.reply import read_reply_submissions
+
+    path = docx_corpus / "open-xml-powertools" / "FA-RevTracking" / "019-RunPropertiesChange.docx"
+    found = read_reply_submissions(path, cycle_id="any")
+    kinds = [(s.kind, s.text, s.suggestion) for s, _ in found.submissions]
+    assert ("suggestion", "Suggested formatting change (the wording is unchanged)", None) in kinds
+    assert found.participant == "anonymous"

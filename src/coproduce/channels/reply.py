@@ -71,10 +71,10 @@ def read_reply_submissions(
             participant=found.participant,
             channel="docx",
             kind="suggestion",
-            text=_describe(edit.original, edit.proposed),
+            text=_describe(edit.original, edit.proposed, formatting=edit.formatting),
             quote=edit.original.strip(),
             prefix=edit.prefix if not edit.original.strip() else "",
-            suggestion=edit.proposed.strip() or None,
+            suggestion=None if edit.formatting else edit.proposed.strip() or None,
             version=version,
             received=edit.date,
         )
@@ -108,7 +108,9 @@ def _identify(
     return ANONYMOUS
 
 
-def _describe(original: str, proposed: str) -> str:
+def _describe(original: str, proposed: str, *, formatting: bool = False) -> str:
+    if formatting:
+        return "Suggested formatting change (the wording is unchanged)"
     if not original.strip():
         return f"Suggested addition: {proposed.strip()}"
     if not proposed.strip():

@@ -87,6 +87,7 @@ class EditRecord:
     author: str
     date: dt.datetime | None
     prefix: str = ""
+    formatting: bool = False
 
 
 @dataclass
@@ -176,8 +177,11 @@ class _Reader:
     def _add_edit(self, texts: dict[str, list[str]], marks_before: int) -> None:
         """Record the paragraph as an edit when its own text differs between the views."""
         original, proposed = "".join(texts["rejected"][1:]), "".join(texts["accepted"][1:])
-        if original != proposed:
-            marks = self.views.revisions[marks_before:]
+        marks = self.views.revisions[marks_before:]
+        formatting = original == proposed and any(
+            m.kind in ("format", "paragraph_format") for m in marks
+        )
+        if original != proposed or (formatting and original.strip()):
             first = marks[0] if marks else None
             self.views.edits.append(
                 EditRecord(
@@ -186,6 +190,7 @@ class _Reader:
                     author=first.author if first else "",
                     date=first.date if first else None,
                     prefix=self.sent_before[-32:],
+                    formatting=formatting,
                 )
             )
         if original.strip():
