@@ -107,6 +107,7 @@ def main() -> None:
     for name in [k for k in os.environ if k.startswith(("COPRODUCE_", "PREFECT_"))]:
         del os.environ[name]
     os.environ["COPRODUCE_MAIL_RATE_PER_MINUTE"] = "1000000"
+    os.environ["COPRODUCE_SAFEGUARDING_LEAD_EMAIL"] = "safeguarding@example.org"
     work = Path(tempfile.mkdtemp(prefix="coproduce-bench-"))
     report: dict[str, object] = {"participants": args.participants, "python": sys.version}
 

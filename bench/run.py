@@ -14,6 +14,7 @@ BENCHMARKS = [
     "cli_bench.py",
     "writers_bench.py",
     "pack_bench.py",
+    "reply_bench.py",
 ]
 
 

@@ -47,6 +47,11 @@ class Settings(BaseModel):
     safeguarding_lead_email: str | None = Field(
         default=None, description="Who receives any disclosure of harm made in feedback."
     )
+    disclosure_phrases: list[str] = Field(
+        default_factory=list,
+        description="Words and phrases that mark feedback as a possible disclosure of harm, added"
+        " to the built-in list (matched whole-word, ignoring case).",
+    )
     author_name: str | None = Field(
         default=None, description="Acting person's name for commits, when --author is not given."
     )
@@ -211,6 +216,8 @@ _KEYS: tuple[_Key, ...] = (
          '"Example Partnership"'),
     _Key("organisation", "safeguarding_lead_email", "safeguarding_lead_email",
          "COPRODUCE_SAFEGUARDING_LEAD_EMAIL", '"safeguarding@example.org"'),
+    _Key("organisation", "disclosure_phrases", "disclosure_phrases",
+         "COPRODUCE_DISCLOSURE_PHRASES", '["my carer shouts at me"]'),
     _Key("author", "name", "author_name", "COPRODUCE_AUTHOR", '"Sam Lead"'),
     _Key("author", "email", "author_email", "COPRODUCE_AUTHOR", '"sam.lead@example.org"'),
     _Key("portal", "url", "portal_url", "COPRODUCE_PORTAL_URL", ""),
@@ -228,7 +235,7 @@ _KEYS: tuple[_Key, ...] = (
 )  # fmt: skip
 _ENV_ONLY = frozenset({"secret_key"})
 REPO_ENV = "COPRODUCE_REPO"
-_LIST_FIELDS = frozenset({"reminder_days"})
+_LIST_FIELDS = frozenset({"reminder_days", "disclosure_phrases"})
 AUTHOR_ENV = "COPRODUCE_AUTHOR"
 
 

@@ -97,6 +97,15 @@ def _create(run: DemoRun) -> str:
 
     created = create_repository(path=run.workspace / "guidance", sample=True, author=str(LEAD))
     run.repo = created.root
+    # Young people are invited, so the partnership names its safeguarding lead first.
+    config = created.root / "coproduce.toml"
+    text = config.read_text(encoding="utf-8").replace(
+        '# safeguarding_lead_email = "safeguarding@example.org"',
+        'safeguarding_lead_email = "safeguarding@example.org"',
+    )
+    _repo(run).commit_files(
+        {"coproduce.toml": text}, author=LEAD, message="Name the safeguarding lead"
+    )
     return f"{created.root} with {', '.join(tag for _, tag in created.documents)}"
 
 

@@ -25,12 +25,14 @@ import jinja2
 
 from coproduce.channels.email import Outgoing
 from coproduce.defaults import DEFAULT_TIMEZONE
+from coproduce.docx.properties import PARTICIPANT_PLACEHOLDER, stamp_participant
 from coproduce.errors import InvalidInputError
 from coproduce.models import Audience, ParticipantRecord, ReviewCycle
 from coproduce.store.register import Register
 from coproduce.store.tokens import DEFAULT_PORTAL_URL, issue_tokens, personal_link, token_expiry
 from coproduce.templating import template_env
 
+_PLACEHOLDER = PARTICIPANT_PLACEHOLDER.encode()
 DOCX_TYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
 MESSAGE_DOMAIN = "coproduce"
 
@@ -109,14 +111,17 @@ def build_invitation(
         message_id=invitation_id(materials.cycle.id, record.id),
         now=now,
     )
-    found = _attachments(audience, materials)
+    found = _attachments(audience, materials, participant_id=record.id)
     if found:
         # The outer boundary must clash with nothing: the bodies, their boundary, the drafts.
         inside = [str(p.get_payload()) for p in message.walk() if not p.is_multipart()]
         drafts = [content for *_, content in found if isinstance(content, str)]
         message.make_mixed(boundary=_boundary(str(message.get_boundary()), *inside, *drafts))
     for name, maintype, subtype, content in found:
-        message.attach(_copy_part(_attachment_part(name, maintype, subtype, content)))
+        if isinstance(content, bytes) and name.endswith(".docx"):
+            message.attach(_attachment_part.__wrapped__(name, maintype, subtype, content))
+        else:
+            message.attach(_copy_part(_attachment_part(name, maintype, subtype, content)))
     return message
 
 
@@ -338,12 +343,16 @@ def _version_of(tag: str | None) -> str | None:
 
 
 def _attachments(
-    audience: Audience, materials: Materials
+    audience: Audience, materials: Materials, *, participant_id: str | None = None
 ) -> list[tuple[str, str, str, bytes | str]]:
     slug = materials.cycle.slug
     found: list[tuple[str, str, str, bytes | str]] = []
     if materials.draft_docx is not None and audience.attach_docx and not audience.youth:
-        found.append((f"{slug}-draft.docx", *DOCX_TYPE, materials.draft_docx))
+        draft = materials.draft_docx
+        if participant_id is not None and _PLACEHOLDER in draft:
+            # Each person's copy names them, so a returned file says whose reply it is.
+            draft = stamp_participant(draft, participant_id)
+        found.append((f"{slug}-draft.docx", *DOCX_TYPE, draft))
     # Young people get their own version; with none, the full text rather than nothing.
     html = materials.draft_html
     if audience.youth and materials.youth_draft_html is not None:

@@ -87,8 +87,16 @@ def record_feedback(repo: str | None, cycle_id: str | None = None) -> dict[str, 
 @task(name="open-cycle", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
 def open_cycle(repo: str | None, cycle_id: str, author: str | None = None) -> str:
     """Open a draft cycle (a no-op when it is already open); return its state."""
+    from coproduce.channels.safeguarding import require_lead_for_youth
+    from coproduce.review.record import load_cycle
+
     ctx = open_context(repo=repo, author=author)
     try:
+        require_lead_for_youth(
+            ctx.settings.safeguarding_lead_email,
+            load_cycle(ctx.repo, cycle_id).audiences,
+            ctx.settings.all_audiences(),
+        )
         return review.open_cycle(repo=ctx.repo, cycle_id=cycle_id, author=ctx.author).state.value
     finally:
         ctx.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import os
 import socket
 import ssl
 from collections.abc import Callable, Iterator
@@ -15,6 +16,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from coproduce.channels.safeguarding import Safeguarding
+from coproduce.store import GuidanceRepo
 from coproduce.store.register import Register
 
 
@@ -162,3 +165,79 @@ def register(tmp_path: Path) -> Iterator[Register]:
     """Return an empty register in a fresh state directory."""
     with Register.for_state_dir(tmp_path / "state", environ={}) as reg:
         yield reg
+
+
+@dataclass
+class OpenCycle:
+    """A guidance repository with a launched cycle, its register, and the materials sent."""
+
+    repo: GuidanceRepo
+    register: Register
+    cycle_id: str
+    draft: Path
+    people: dict[str, list[str]]
+
+
+@pytest.fixture
+def open_cycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenCycle]:
+    """Launch a review of the escalation policy to practitioners, partners and young people."""
+    from coproduce import review
+    from coproduce.review.materials import render_materials
+    from tests.review.conftest import CLOSES, LEAD, NOW, add_people, make_repo
+
+    for name in list(os.environ):
+        if name.startswith(("COPRODUCE_", "GIT_")):
+            monkeypatch.delenv(name)
+    (tmp_path / "home.gitconfig").write_text("", encoding="utf-8")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "home.gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    repo = make_repo(tmp_path / "guidance-repo")
+    ids = add_people(repo, {"practitioners": 2, "partners": 1, "young-people": 1})
+    people = {"practitioners": ids[:2], "partners": ids[2:3], "young-people": ids[3:]}
+    register = Register.for_state_dir(Path(repo.state_dir))
+    cycle_id = review.start_review(
+        repo=repo,
+        slug="escalation-policy",
+        closes=CLOSES,
+        audiences=["practitioners", "partners", "young-people"],
+        author=LEAD,
+        now=NOW,
+    ).cycle.id
+    review.open_cycle(repo=repo, cycle_id=cycle_id, author=LEAD, now=NOW)
+    draft = render_materials(repo=repo, cycle_id=cycle_id)["draft-docx"]
+    yield OpenCycle(repo, register, cycle_id, draft, people)
+    register.close()
+
+
+@pytest.fixture
+def lead_mailbox(
+    smtp_server: Callable[..., tuple[RecordingHandler, int]], tmp_path: Path
+) -> Iterator[tuple[RecordingHandler, Callable[[Path], Safeguarding]]]:
+    """Return a real loopback SMTP mailbox and a way to route concerns to it."""
+    from coproduce.channels.email import SmtpMailer
+
+    handler, port = smtp_server()
+
+    def route(state_dir: Path, phrases: list[str] | None = None) -> Safeguarding:
+        return Safeguarding(
+            lead_email="safeguarding.lead@example.org",
+            mail_from="coproduce <noreply@example.org>",
+            state_dir=state_dir,
+            open_mailer=lambda: SmtpMailer.from_url(
+                f"smtp://127.0.0.1:{port}", mail_from="noreply@example.org"
+            ),
+            phrases=phrases or [],
+        )
+
+    yield handler, route
+
+
+@pytest.fixture(scope="session")
+def corpus_responses() -> Path:
+    """Return the corpus's real public responses, or skip saying where they were looked for."""
+    from tests.conformance.conftest import MISSING, find_corpus
+
+    found = find_corpus()
+    if found is None:
+        pytest.skip(MISSING)
+    return found / "responses"

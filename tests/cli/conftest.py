@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.channels.conftest import open_cycle  # noqa: F401  (the feedback commands' fixture)
+
 COPRODUCE = Path(sys.executable).with_name("coproduce")
 
 

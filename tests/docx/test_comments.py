@@ -5,6 +5,7 @@ Word's own files from the shared corpus are read in tests/conformance/test_comme
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import shutil
@@ -116,7 +117,7 @@ def test_a_thread_with_replies_and_a_resolved_flag_reads_back_equal() -> None:
         date=WHEN,
         resolved=True,
     )
-    records = read_comments(_save(document))
+    records = [_without_context(r) for r in read_comments(_save(document))]
     assert records == [
         CommentRecord(
             id=top.id,
@@ -250,5 +251,27 @@ def test_a_comment_needs_an_author_and_an_anchor() -> None:
 
 
 def test_a_file_that_is_not_a_docx_is_refused_with_a_clear_error() -> None:
-    with pytest.raises(InvalidInputError, match=r"not a readable \.docx"):
+    with pytest.raises(InvalidInputError, match=r"not a Word \.docx file"):
         read_comments(b"this is not a zip file")
+
+
+def _without_context(record: CommentRecord) -> CommentRecord:
+    return dataclasses.replace(record, original_text="", prefix="", suffix="")
+
+
+def test_a_comment_on_text_with_an_insertion_quotes_the_text_as_it_was_sent() -> None:
+    document = docx.Document()
+    before = document.add_paragraph("Tell the duty team. ")
+    paragraph = document.add_paragraph("Call the designated lead at once.")
+    add_comment(document, start_run_or_element=paragraph.runs[0], text="Which lead?", author="P")
+    inserted = parse_xml(
+        '<w:ins xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'w:id="90" w:author="P"><w:r><w:t xml:space="preserve"> safeguarding</w:t></w:r></w:ins>'
+    )
+    paragraph._p.append(inserted)
+    paragraph._p.append(paragraph._p.find(_w("commentRangeEnd")))
+    assert before.text
+    record = read_comments(_save(document))[0]
+    assert record.anchored_text == "Call the designated lead at once. safeguarding"
+    assert record.original_text == "Call the designated lead at once."
+    assert record.prefix == "Tell the duty team. \n"

@@ -138,3 +138,20 @@ def test_the_validator_reports_a_revision_mark_in_the_wrong_place(tmp_path: Path
             target.writestr(info, data)
     found = findings(broken)
     assert any("/word/document.xml" in f and "del" in f for f in found), found
+
+
+def test_a_draft_stamped_for_one_participant_validates(tmp_path: Path) -> None:
+    from coproduce.docx.properties import (
+        PARTICIPANT_PLACEHOLDER,
+        add_custom_properties,
+        stamp_participant,
+    )
+
+    document = parse_markdown(SAMPLE.read_text(), slug="exploitation-protocol")
+    draft = add_custom_properties(
+        render_docx_bytes(document, modified=WHEN),
+        {"cycle": "2026-q4-x", "version": "abc", "participant": PARTICIPANT_PLACEHOLDER},
+    )
+    path = tmp_path / "stamped.docx"
+    path.write_bytes(stamp_participant(draft, "P-0123456789"))
+    assert findings(path) == []

@@ -161,3 +161,25 @@ def test_status_of_a_closed_cycle_shows_no_days_left_and_no_stale_twin(repo: Gui
     assert (data["state"], data["days_left"]) == ("closed", 0)
     assert data["stale_twin_sections"] == []
     assert "PREFECT-IMPORTED" not in result.stderr
+
+
+def test_a_launch_to_young_people_without_a_safeguarding_lead_is_refused_changing_nothing(
+    repo: GuidanceRepo,
+) -> None:
+    head = repo.resolve("HEAD")
+    result = run(
+        repo,
+        "review",
+        "start",
+        "escalation-policy",
+        "--closes",
+        "2099-12-15",
+        "--audience",
+        "young-people",
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "error: cannot launch: young people are invited (young-people) and no safeguarding lead"
+        " is configured (set organisation.safeguarding_lead_email)"
+    )
+    assert repo.resolve("HEAD") == head

@@ -136,3 +136,35 @@ def test_a_cycle_not_yet_launched_takes_no_feedback(ctx: ReviewContext) -> None:
             submission=Submission(participant="anonymous", channel="portal", text="Hello"),
             now=NOW,
         )
+
+
+def test_items_follow_the_text_when_the_proposed_version_moves_on(ctx: ReviewContext) -> None:
+    from coproduce.review.reanchor import reanchor_items
+
+    cycle_id = launched(ctx)
+    who = practitioner(ctx)
+    for quote in ("not keeping a young person safe", "raise a concern"):
+        section = "when" if quote.startswith("not") else "purpose"
+        record_feedback(
+            repo=ctx.repo,
+            register=ctx.outreach.register,
+            cycle_id=cycle_id,
+            submission=Submission(
+                participant=who, channel="portal", text="Hm.", section=section, quote=quote
+            ),
+            now=NOW + dt.timedelta(days=1),
+        )
+    path = ctx.repo.root / "guidance" / "escalation-policy.md"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("This policy says how practitioners raise a concern", "It sets out steps")
+    text = text.replace("## When to escalate {#when}\n", "## When to escalate {#when}\n\nFirst.\n")
+    ctx.repo.commit_files(
+        {"guidance/escalation-policy.md": text}, author=LEAD, message="Revise the policy"
+    )
+    changed = reanchor_items(repo=ctx.repo, cycle_id=cycle_id)
+    by_id = {i.id: i for i in iter_feedback(ctx.repo, cycle_id)}
+    assert [i.id for i in changed] == ["FB-0001", "FB-0002"]
+    assert by_id["FB-0001"].anchor.status is AnchorStatus.REANCHORED  # type: ignore[union-attr]
+    assert by_id["FB-0002"].anchor.status is AnchorStatus.ORPHANED  # type: ignore[union-attr]
+    assert by_id["FB-0002"].anchor.exact == "raise a concern"  # type: ignore[union-attr]
+    assert reanchor_items(repo=ctx.repo, cycle_id=cycle_id) == []

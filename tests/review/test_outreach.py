@@ -7,6 +7,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from coproduce import review
+from coproduce.docx.package import open_package
+from coproduce.docx.properties import stamp_participant
 from coproduce.models import ReviewCycle
 from coproduce.review.context import ReviewContext
 from coproduce.review.delivery import Batch
@@ -85,5 +87,18 @@ def test_every_batch_attaches_the_draft_as_the_file_now_holds_it(ctx: ReviewCont
         (part,) = [a for a in _read(path).iter_attachments() if a.get_filename().endswith(".docx")]
         return bytes(part.get_content())
 
-    assert attached(first) == original
-    assert attached(second) == original + b"\0"
+    assert attached(first) == stamp_participant(original, first)
+    assert attached(second) == stamp_participant(original + b"\0", second)
+
+
+def test_each_invitation_draft_names_its_cycle_version_and_participant(ctx: ReviewContext) -> None:
+    cycle = _open_cycle(ctx)
+    files = render_materials(repo=ctx.repo, cycle_id=cycle.id)
+    person = sorted(ctx.outreach.recipients("practitioners"))[0]
+    ctx.outreach.deliver(_batch(cycle, 1, person), cycle=cycle, materials=files)
+    path = next(f for f in outbox_files(ctx.repo) if person in f.name)
+    (part,) = [a for a in _read(path).iter_attachments() if a.get_filename().endswith(".docx")]
+    properties = open_package(bytes(part.get_content())).custom
+    assert properties["coproduce.cycle"] == cycle.id
+    assert properties["coproduce.version"] == cycle.proposed
+    assert properties["coproduce.participant"] == person

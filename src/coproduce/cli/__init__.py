@@ -17,6 +17,7 @@ from coproduce.cli import (
     db,
     demo,
     documents,
+    feedback,
     pack,
     participants,
     redline,
@@ -65,7 +66,18 @@ def _global(
     set_options(repo=repo, verbose=verbose)
 
 
-for module in (documents, redline, participants, review, triage, pack, demo, db, worker):
+for module in (
+    documents,
+    redline,
+    participants,
+    review,
+    feedback,
+    triage,
+    pack,
+    demo,
+    db,
+    worker,
+):
     module.register(app)
 
 

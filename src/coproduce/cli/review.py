@@ -67,6 +67,12 @@ def start(
 
     closes_on = parse_date(closes, "--closes")
     ctx = open_context(repo=open_repo().root, author=author)
+    if launch:
+        from coproduce.channels.safeguarding import require_lead_for_youth
+
+        require_lead_for_youth(
+            ctx.settings.safeguarding_lead_email, audience, ctx.settings.all_audiences()
+        )
     try:
         parsed = load_questions(questions) if questions is not None else []
         result = start_review(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from coproduce.docx.reader import DocxImport, read_docx
+    from coproduce.docx.replies import ReplyFile, read_reply
     from coproduce.docx.safety import check_docx
     from coproduce.docx.writer import render_docx_bytes, write_docx
 
@@ -18,11 +19,21 @@ _MODULE_OF = {
     "DocxImport": "reader",
     "check_docx": "safety",
     "read_docx": "reader",
+    "ReplyFile": "replies",
+    "read_reply": "replies",
     "render_docx_bytes": "writer",
     "write_docx": "writer",
 }
 
-__all__ = ["DocxImport", "check_docx", "read_docx", "render_docx_bytes", "write_docx"]
+__all__ = [
+    "DocxImport",
+    "ReplyFile",
+    "check_docx",
+    "read_docx",
+    "read_reply",
+    "render_docx_bytes",
+    "write_docx",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -16,7 +16,6 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from lxml import etree
 
 from coproduce.models import DocumentMeta
 
@@ -51,17 +50,13 @@ def set_front_matter_property(doc: DocxDocument, meta: DocumentMeta) -> None:
     package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
-def read_front_matter_property(root: etree._Element | None) -> dict[str, Any]:
-    """Return the front matter stored in a parsed ``custom.xml``; {} when absent or unreadable."""
-    if root is None:
+def read_front_matter_property(properties: dict[str, str]) -> dict[str, Any]:
+    """Return the front matter stored among a file's custom properties; {} when absent or bad."""
+    text = properties.get(PROPERTY)
+    if text is None:
         return {}
-    for prop in root.iter(f"{{{CUSTOM_NS}}}property"):
-        if prop.get("name") != PROPERTY:
-            continue
-        text = "".join(prop.itertext())
-        try:
-            data = json.loads(text)
-        except ValueError:
-            return {}
-        return data if isinstance(data, dict) else {}
-    return {}
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-import io
 import posixpath
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from coproduce.docx.safety import check_docx, main_document_part
-from coproduce.docx.xml import PKG_REL_NS, parse_xml, qn
+from coproduce.docx.safety import read_checked
+from coproduce.docx.xml import PKG_REL_NS, qn
 
 _CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
-_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+# Word's comment companion parts, by the last word of their relationship type.
+_COMPANIONS = {
+    "commentsExtended": "comments_extended",
+    "commentsIds": "comments_ids",
+    "commentsExtensible": "comments_extensible",
+}
 
 
 @dataclass
@@ -28,47 +34,50 @@ class WordPackage:
     footnotes: etree._Element | None = None
     endnotes: etree._Element | None = None
     comments: etree._Element | None = None
+    comments_extended: etree._Element | None = None
+    comments_ids: etree._Element | None = None
+    comments_extensible: etree._Element | None = None
     core: etree._Element | None = None
-    custom: etree._Element | None = None
+    custom: dict[str, str] = field(default_factory=dict)
 
 
 def open_package(source: Path | bytes) -> WordPackage:
-    """Check ``source`` with check_docx, then parse the parts the reader uses."""
-    check_docx(source)
-    data = source if isinstance(source, bytes) else source.read_bytes()
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = set(archive.namelist())
-        main = main_document_part(archive, names)
+    """Check ``source`` with the hostile-file checks, then return the parts the readers use.
 
-        def load(name: str | None) -> etree._Element | None:
-            if name is None or name not in names:
-                return None
-            return parse_xml(archive.read(name), part=name)
+    Every reader of a Word file comes through here, so the checks always apply; the parts the
+    check parsed are the ones returned, so nothing is unzipped or parsed twice.
+    """
+    main, parts = read_checked(source)
 
-        document = load(main)
-        if document is None:  # pragma: no cover - check_docx already guarantees the part
-            raise FileNotFoundError(main)
-        package = WordPackage(document=document)
-        package_rels = load("_rels/.rels")
-        package.core = load(_package_target(package_rels, _CORE, ""))
-        package.custom = load(_package_target(package_rels, _CUSTOM, ""))
-        rels = load(
-            posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
-        )
-        base = posixpath.dirname(main)
-        for rel in rels.iter(f"{{{PKG_REL_NS}}}Relationship") if rels is not None else ():
-            kind = rel.get("Type", "").rsplit("/", 1)[-1]
-            target = rel.get("Target", "")
-            if kind == "hyperlink":
-                package.hyperlinks[rel.get("Id", "")] = target
-                continue
-            if rel.get("TargetMode") == "External":
-                continue
-            part = posixpath.normpath(posixpath.join(base, target)).lstrip("/")
-            if target.startswith("/"):
-                part = target.lstrip("/")
-            if kind in ("styles", "numbering", "footnotes", "endnotes", "comments"):
-                setattr(package, kind, load(part))
+    def load(name: str | None) -> etree._Element | None:
+        return parts.get(name) if name is not None else None
+
+    document = load(main)
+    if document is None:  # pragma: no cover - read_checked already guarantees the part
+        raise FileNotFoundError(main)
+    package = WordPackage(document=document)
+    package_rels = load("_rels/.rels")
+    package.core = load(_package_target(package_rels, _CORE, ""))
+    package.custom = _read_custom(load(_package_target(package_rels, CUSTOM, "")))
+    rels = load(
+        posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
+    )
+    base = posixpath.dirname(main)
+    for rel in rels.iter(f"{{{PKG_REL_NS}}}Relationship") if rels is not None else ():
+        kind = rel.get("Type", "").rsplit("/", 1)[-1]
+        target = rel.get("Target", "")
+        if kind == "hyperlink":
+            package.hyperlinks[rel.get("Id", "")] = target
+            continue
+        if rel.get("TargetMode") == "External":
+            continue
+        part = posixpath.normpath(posixpath.join(base, target)).lstrip("/")
+        if target.startswith("/"):
+            part = target.lstrip("/")
+        if kind in ("styles", "numbering", "footnotes", "endnotes", "comments"):
+            setattr(package, kind, load(part))
+        elif kind in _COMPANIONS:
+            setattr(package, _COMPANIONS[kind], load(part))
     return package
 
 
@@ -87,3 +96,16 @@ def core_title(package: WordPackage) -> str:
         return ""
     title = package.core.find(qn("dc:title"))
     return (title.text or "").strip() if title is not None else ""
+
+
+def _read_custom(root: etree._Element | None) -> dict[str, str]:
+    """Return the custom document properties as name -> text value (any vt: type)."""
+    if root is None:
+        return {}
+    found = {}
+    for prop in root.iter(f"{{{CUSTOM_NS}}}property"):
+        name = prop.get("name")
+        value = next(iter(prop), None)
+        if name and value is not None:
+            found[name] = (value.text or "").strip()
+    return found

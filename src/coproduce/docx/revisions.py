@@ -10,8 +10,6 @@ left out of the view that drops it.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +17,9 @@ from typing import Literal
 
 from lxml import etree
 
+from coproduce.docx.package import WordPackage, open_package
 from coproduce.docx.people import parse_date
-from coproduce.docx.safety import check_docx, main_document_part
-from coproduce.docx.xml import parse_xml, qn
+from coproduce.docx.xml import qn
 
 RevisionKind = Literal[
     "insert",
@@ -61,6 +59,7 @@ _OTHER_REVISIONS = {
         "numberingChange",
     )
 }
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _DATE_UTC = "{http://schemas.microsoft.com/office/word/2023/wordml/word16du}dateUtc"
 
 
@@ -75,6 +74,22 @@ class RevisionRecord:
     text: str = ""
 
 
+@dataclass(frozen=True)
+class EditRecord:
+    """One paragraph a reviewer changed: its text as sent, as they left it, and who did it.
+
+    ``prefix`` is the end of the text as sent just before the paragraph, to place an
+    insertion (whose ``original`` is empty) in the document.
+    """
+
+    original: str
+    proposed: str
+    author: str
+    date: dt.datetime | None
+    prefix: str = ""
+    formatting: bool = False
+
+
 @dataclass
 class RevisionViews:
     """The paragraphs of a Word file after Accept All and after Reject All, and its marks."""
@@ -82,6 +97,7 @@ class RevisionViews:
     accepted: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     revisions: list[RevisionRecord] = field(default_factory=list)
+    edits: list[EditRecord] = field(default_factory=list)
 
 
 class _Reader:
@@ -90,6 +106,7 @@ class _Reader:
         self.carry = {"accepted": "", "rejected": ""}
         self.after_table = {"accepted": False, "rejected": False}
         self.last_follows_table = {"accepted": False, "rejected": False}
+        self.sent_before = ""
 
     def record(self, element: etree._Element, kind: RevisionKind, text: str = "") -> None:
         date = parse_date(element.get(_DATE_UTC)) or parse_date(element.get(qn("w:date")))
@@ -134,7 +151,9 @@ class _Reader:
     def paragraph(self, p: etree._Element, skip: frozenset[str]) -> None:
         texts = {"accepted": [self.carry["accepted"]], "rejected": [self.carry["rejected"]]}
         self.carry = {"accepted": "", "rejected": ""}
+        marks_before = len(self.views.revisions)
         self.inline(p, texts, None)
+        self._add_edit(texts, marks_before)
         joins = set()
         mark = p.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
         for child in mark if mark is not None else ():
@@ -142,6 +161,8 @@ class _Reader:
                 kind, view = _WRAPPERS[child.tag]
                 self.record(child, f"mark_{kind}")  # type: ignore[arg-type]
                 joins.add("rejected" if view == "accepted" else "accepted")
+            elif child.tag == qn("w:rPrChange"):
+                self.record(child, "format")  # the paragraph mark's own formatting
         for view in ("accepted", "rejected"):
             text = "".join(texts[view])
             if view in skip:
@@ -152,6 +173,28 @@ class _Reader:
                 getattr(self.views, view).append(text)
                 self.last_follows_table[view] = self.after_table[view]
                 self.after_table[view] = False
+
+    def _add_edit(self, texts: dict[str, list[str]], marks_before: int) -> None:
+        """Record the paragraph as an edit when its own text differs between the views."""
+        original, proposed = "".join(texts["rejected"][1:]), "".join(texts["accepted"][1:])
+        marks = self.views.revisions[marks_before:]
+        formatting = original == proposed and any(
+            m.kind in ("format", "paragraph_format") for m in marks
+        )
+        if original != proposed or (formatting and original.strip()):
+            first = marks[0] if marks else None
+            self.views.edits.append(
+                EditRecord(
+                    original=original,
+                    proposed=proposed,
+                    author=first.author if first else "",
+                    date=first.date if first else None,
+                    prefix=self.sent_before[-32:],
+                    formatting=formatting,
+                )
+            )
+        if original.strip():
+            self.sent_before = original
 
     def inline(self, element: etree._Element, texts: dict[str, list[str]], only: str | None) -> str:
         """Add the text under ``element`` to the views it belongs to; return all of it."""
@@ -193,19 +236,22 @@ def _run_text(run: etree._Element) -> str:
     return "".join(t.text or "" for t in run.iter(qn("w:t"), qn("w:delText")))
 
 
-def read_revision_views(source: Path | bytes) -> RevisionViews:
+def read_revision_views(source: Path | bytes | WordPackage) -> RevisionViews:
     """Return the accepted and rejected paragraph texts of a .docx and its revision marks."""
-    check_docx(source)
-    data = source if isinstance(source, bytes) else source.read_bytes()
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        name = main_document_part(archive, set(archive.namelist()))
-        root = parse_xml(archive.read(name), part=name)
-    body = root.find(qn("w:body"))
+    package = source if isinstance(source, WordPackage) else open_package(source)
+    body = package.document.find(qn("w:body"))
     reader = _Reader()
     if body is not None:
         reader.walk(body, top=True)
         for element in body.iter(*_OTHER_REVISIONS):  # table, cell and section changes
             reader.record(element, "other")
+        for box in body.iter(qn("w:txbxContent")):
+            # Revisions in text boxes count; their text is not part of the paragraphs around
+            # them. A box's VML fallback copy (mc:Fallback) repeats the same revisions.
+            if not any(a.tag == _FALLBACK for a in box.iterancestors()):
+                inner = _Reader()
+                inner.walk(box)
+                reader.views.revisions.extend(inner.views.revisions)
     for view in ("accepted", "rejected"):
         if reader.carry[view]:
             getattr(reader.views, view).append(reader.carry[view])
@@ -221,11 +267,7 @@ def read_revision_views(source: Path | bytes) -> RevisionViews:
 def find_revision_problems(source: Path | bytes) -> list[str]:
     """Return what makes a file's revision marks unsound: duplicate ids, missing authors or
     dates, move ranges without a partner, ``w:delText`` outside a deletion."""
-    check_docx(source)
-    data = source if isinstance(source, bytes) else source.read_bytes()
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        name = main_document_part(archive, set(archive.namelist()))
-        root = parse_xml(archive.read(name), part=name)
+    root = open_package(source).document
     problems: list[str] = []
     revision_tags = {*_WRAPPERS, *_OTHER_REVISIONS, qn("w:rPrChange"), qn("w:pPrChange")}
     starts = {qn("w:moveFromRangeStart"), qn("w:moveToRangeStart")}

@@ -7,6 +7,8 @@ import posixpath
 import zipfile
 from pathlib import Path
 
+from lxml import etree
+
 from coproduce.docx.xml import PKG_REL_NS, parse_xml
 from coproduce.errors import InvalidInputError
 
@@ -41,8 +43,21 @@ def check_docx(
     max_ratio: int = 100,
 ) -> None:
     """Raise InvalidInputError unless ``source`` is a safe, macro-free Word .docx package."""
+    read_checked(source, max_bytes=max_bytes, max_unzipped=max_unzipped, max_ratio=max_ratio)
+
+
+def read_checked(
+    source: Path | bytes,
+    *,
+    max_bytes: int = 50 * MB,
+    max_unzipped: int = 200 * MB,
+    max_ratio: int = 100,
+) -> tuple[str, dict[str, etree._Element]]:
+    """Check ``source`` as check_docx does; return its main part's name and every XML part,
+    parsed (so a reader need not unzip and parse the package a second time)."""
     data = _load(source, max_bytes=max_bytes)
     _sniff(data)
+    parsed: dict[str, etree._Element] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -54,7 +69,8 @@ def check_docx(
                 content = _read_limited(archive, info, max_unzipped - total, max_ratio)
                 total += len(content)
                 if _is_xml(info.filename):
-                    parse_xml(content, part=info.filename)
+                    parsed[info.filename] = parse_xml(content, part=info.filename)
+            return main_document_part(archive, names), parsed
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as e:
         raise InvalidInputError("not a readable Word file: the zip package is corrupt") from e
     except NotImplementedError as e:

@@ -27,11 +27,14 @@ from coproduce.models.cycle import (
 from coproduce.models.decision import DecisionOutcome, SignoffDecision
 from coproduce.models.document import Document, DocumentMeta, is_slug, slugify
 from coproduce.models.feedback import (
+    HELD_TEXT,
     Anchor,
     AnchorStatus,
     Disposition,
     FeedbackItem,
+    FeedbackKind,
     Outcome,
+    Provenance,
 )
 from coproduce.models.pack import PackFile, PackManifest, PackRecord
 from coproduce.models.participant import Participant, ParticipantRecord
@@ -40,6 +43,7 @@ from coproduce.models.version import Person, SectionChange, Version, approved_ta
 
 __all__ = [
     "BUILT_IN_AUDIENCES",
+    "HELD_TEXT",
     "TRANSITIONS",
     "Anchor",
     "AnchorStatus",
@@ -53,6 +57,7 @@ __all__ = [
     "Document",
     "DocumentMeta",
     "FeedbackItem",
+    "FeedbackKind",
     "Heading",
     "ListItem",
     "Outcome",
@@ -63,6 +68,7 @@ __all__ = [
     "Participant",
     "ParticipantRecord",
     "Person",
+    "Provenance",
     "Question",
     "Quote",
     "ReviewCycle",

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Channel = Literal["portal", "docx", "survey", "email"]
+Channel = Literal["portal", "docx", "survey", "email", "facilitated"]
 
 
 class Audience(BaseModel):

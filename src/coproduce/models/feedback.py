@@ -11,14 +11,20 @@ from pydantic import BaseModel, Field, model_validator
 from coproduce.models.audience import Channel
 
 FEEDBACK_ID_PATTERN = r"^FB-\d{4,}$"
+FeedbackKind = Literal["comment", "suggestion", "answer"]
 
 
 class AnchorStatus(StrEnum):
-    """How well an anchor was found again in a later version of the text."""
+    """How well an anchor was found again in a later version of the text.
+
+    ``reanchored``: placed on a later text than the one commented on (by quote, by prefix and
+    suffix, or fuzzily); ``orphaned``: not placed, kept and shown to the lead, never dropped.
+    """
 
     EXACT = "exact"
     MOVED = "moved"
     FUZZY = "fuzzy"
+    REANCHORED = "reanchored"
     ORPHANED = "orphaned"
 
 
@@ -39,6 +45,22 @@ class Anchor(BaseModel):
     status: AnchorStatus = AnchorStatus.EXACT
 
 
+HELD_TEXT = "held as a safeguarding concern"
+
+
+class Provenance(BaseModel):
+    """Who gathered group feedback, from which group, how many people, when.
+
+    ``facilitator`` is a role or organisation ("youth worker, Riverside Youth Club"), never a
+    personal name: it goes into git.
+    """
+
+    facilitator: str = Field(min_length=1, max_length=200)
+    group: str = Field(min_length=1, max_length=200)
+    people: int = Field(ge=1, le=100_000)
+    date: dt.date
+
+
 class FeedbackItem(BaseModel):
     """One thing a participant said, pseudonymous, anchored where possible."""
 
@@ -56,7 +78,17 @@ class FeedbackItem(BaseModel):
     safeguarding_concern: bool = Field(
         default=False,
         description="A possible disclosure of harm: routed to the safeguarding lead, withheld "
-        "from published logs.",
+        "from published logs (the text in git is then only HELD_TEXT).",
+    )
+    kind: FeedbackKind = "comment"
+    key: str | None = Field(
+        default=None, description="Idempotency key of the submission it came from (sha256)."
+    )
+    provenance: Provenance | None = Field(
+        default=None, description="For facilitated group feedback: how it was gathered."
+    )
+    consent_to_quote: bool | None = Field(
+        default=None, description="Whether the person agreed to be quoted (survey consent)."
     )
 
 
@@ -115,6 +147,3 @@ class Disposition(BaseModel):
         if self.duplicate_of == self.feedback:
             raise ValueError("an item cannot be a duplicate of itself")
         return self
-
-
-FeedbackKind = Literal["comment", "suggestion", "answer"]

@@ -15,7 +15,13 @@ from coproduce.errors import CoproduceError
 from coproduce.models import FeedbackItem, load_model
 from coproduce.review import record
 from coproduce.review.intake import accept, submission_key
-from coproduce.review.recording import FEEDBACK_DIR, INTAKE, feedback_path, record_pending
+from coproduce.review.recording import (
+    FEEDBACK_DIR,
+    INTAKE,
+    anchor_submission,
+    feedback_path,
+    record_pending,
+)
 from coproduce.review.submission import ANONYMOUS, Submission
 
 if TYPE_CHECKING:
@@ -27,6 +33,7 @@ __all__ = [
     "FEEDBACK_DIR",
     "INTAKE",
     "Submission",
+    "anchor_submission",
     "feedback_path",
     "iter_feedback",
     "load_item",
@@ -62,8 +69,8 @@ def record_feedback(
 ) -> FeedbackItem:
     """Journal one submission, record it in git, and return the item it became.
 
-    ``key`` defaults to a hash of the submission's content, so repeating the same call stores
-    nothing twice. Raises StateError for a cycle that was never launched; an unknown
+    ``key`` defaults to the submission's own, else a hash of its content, so repeating the
+    same call stores nothing twice. Raises StateError for a cycle that was never launched; an unknown
     participant or section, or empty text, is an InvalidInputError.
     """
     if register is None:
@@ -73,7 +80,7 @@ def record_feedback(
         register=register,
         cycle_id=cycle_id,
         submission=submission,
-        key=key or submission_key(cycle_id, submission),
+        key=key or submission.key or submission_key(cycle_id, submission),
         now=now,
     )
     record_pending(repo=repo, register=register, cycle_id=cycle_id)

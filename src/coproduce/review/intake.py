@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from coproduce.anchor import section_text
@@ -47,8 +47,9 @@ class Receipt:
 
 def submission_key(cycle_id: str, submission: Submission) -> str:
     """Return a content key: the same person saying the same thing twice is one submission."""
-    data = asdict(submission)
-    data.pop("received", None)
+    data = submission.payload()
+    data["participant"] = submission.participant
+    data["channel"] = str(submission.channel)
     data["cycle"] = cycle_id
     encoded = json.dumps(data, sort_keys=True, default=str).encode("utf-8")
     return "content:" + hashlib.sha256(encoded).hexdigest()
@@ -84,15 +85,12 @@ def accept(
         raise InvalidInputError("the feedback is empty: write something to send")
     if len(text) > MAX_TEXT:
         raise InvalidInputError(f"the feedback is longer than {MAX_TEXT:,} characters")
-    audience = _audience_of(register, submission.participant, cycle.audiences)
-    if submission.section:
+    audience = _audience_of(register, submission, cycle.audiences)
+    moved = submission.version is not None and submission.version != cycle.proposed
+    if submission.section and not moved:  # made on the proposed text: the section must exist
         section_text(_proposed(repo, cycle.slug, cycle.proposed), submission.section)
     late = cycle.state is not CycleState.OPEN or received > cycle.closes
-    payload: dict[str, Any] = {
-        **{k: v for k, v in asdict(submission).items() if k not in ("received", "participant")},
-        "text": text,
-        "audience": audience,
-    }
+    payload: dict[str, Any] = {**submission.payload(), "audience": audience}
     entry, duplicate = register.add_submission(
         key=key,
         cycle=cycle_id,
@@ -138,9 +136,17 @@ def _receipt(entry: JournalEntry, *, duplicate: bool) -> Receipt:
     )
 
 
-def _audience_of(register: Register, participant: str, audiences: list[str]) -> str:
+def _audience_of(register: Register, submission: Submission, audiences: list[str]) -> str:
+    participant = submission.participant
     if participant == ANONYMOUS:
-        return "anonymous"
+        if submission.audience is None:
+            return "anonymous"
+        if submission.audience not in audiences:
+            known = ", ".join(audiences)
+            raise InvalidInputError(
+                f"audience {submission.audience!r} was not invited to this cycle (invited: {known})"
+            )
+        return submission.audience
     found = register.get_participant(participant)
     if found.audience not in audiences:
         raise InvalidInputError(

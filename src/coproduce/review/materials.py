@@ -15,6 +15,7 @@ from coproduce.review import record
 from coproduce.review.twin import find_stale_sections
 
 if TYPE_CHECKING:
+    from coproduce.models import Document, ReviewCycle
     from coproduce.store import GuidanceRepo
 
 MANIFEST = "materials.json"
@@ -39,7 +40,6 @@ def render_materials(*, repo: GuidanceRepo, cycle_id: str) -> dict[str, Path]:
         if all(p.is_file() for p in files.values()):
             return files
     from coproduce.document import render_html
-    from coproduce.docx import write_docx
 
     cycle = record.load_cycle(repo, cycle_id)
     folder.mkdir(parents=True, exist_ok=True)
@@ -48,7 +48,7 @@ def render_materials(*, repo: GuidanceRepo, cycle_id: str) -> dict[str, Path]:
     # The draft says where it stands (e.g. "1.2 draft"), whatever its front matter still says.
     document = standing_document(repo, cycle.slug, rev=cycle.proposed)
     names = {"draft-docx": f"{cycle.slug}.docx", "draft-html": f"{cycle.slug}.html"}
-    write_docx(document, folder / names["draft-docx"])
+    write_draft(document, folder / names["draft-docx"], cycle=cycle)
     (folder / names["draft-html"]).write_text(render_html(document), encoding="utf-8")
     info: dict[str, Any] = {
         "proposed": cycle.proposed,
@@ -71,6 +71,24 @@ def render_materials(*, repo: GuidanceRepo, cycle_id: str) -> dict[str, Path]:
     tmp.write_text(json.dumps(info, indent=2), encoding="utf-8")
     tmp.replace(manifest)
     return {k: folder / v for k, v in names.items()}
+
+
+def write_draft(document: Document, target: Path, *, cycle: ReviewCycle) -> None:
+    """Write the cycle's Word draft, carrying the cycle, version and a participant placeholder
+    in its custom properties (each invitation stamps its own participant id in)."""
+    from coproduce.docx import render_docx_bytes
+    from coproduce.docx.properties import PARTICIPANT_PLACEHOLDER, add_custom_properties
+
+    data = add_custom_properties(
+        render_docx_bytes(document),
+        {
+            "cycle": cycle.id,
+            "version": cycle.proposed,
+            "base": cycle.base or "",
+            "participant": PARTICIPANT_PLACEHOLDER,
+        },
+    )
+    target.write_bytes(data)
 
 
 def _render_changes(repo: GuidanceRepo, slug: str, base: str | None, proposed: str) -> str | None:

@@ -12,10 +12,20 @@ import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from coproduce.anchor import make_anchor
+from coproduce.anchor import make_anchor, place_anchor
 from coproduce.errors import NotFoundError
-from coproduce.models import Anchor, AnchorStatus, FeedbackItem, Person, load_model
+from coproduce.models import (
+    HELD_TEXT,
+    Anchor,
+    AnchorStatus,
+    Document,
+    FeedbackItem,
+    Person,
+    ReviewCycle,
+    load_model,
+)
 from coproduce.review import record
+from coproduce.review.submission import Submission
 
 if TYPE_CHECKING:
     from coproduce.store import GuidanceRepo
@@ -70,25 +80,58 @@ def record_pending(
 
 
 def item_of(entry: JournalEntry, *, anchor: Anchor | None) -> FeedbackItem:
-    """Return the feedback item a journal entry becomes."""
+    """Return the feedback item a journal entry becomes (a held concern: only HELD_TEXT)."""
     payload = entry.payload
+    held = bool(payload.get("concern"))
     return load_model(
         FeedbackItem,
         {
             "id": entry.feedback_id,
             "cycle": entry.cycle,
             "participant": entry.participant_id,
-            "audience": payload.get("audience", "anonymous"),
+            "audience": payload.get("audience") or "anonymous",
             "channel": entry.channel,
             "received": entry.received,
-            "text": payload["text"],
+            "text": HELD_TEXT if held else payload["text"],
             "anchor": anchor,
-            "suggestion": payload.get("suggestion"),
+            "suggestion": None if held else payload.get("suggestion"),
             "question": payload.get("question"),
             "late": entry.late,
+            "safeguarding_concern": held,
+            "kind": payload.get("kind", "comment"),
+            "key": entry.key,
+            "provenance": payload.get("provenance"),
+            "consent_to_quote": payload.get("consent_to_quote"),
         },
         what=f"feedback {entry.feedback_id}",
     )
+
+
+def anchor_submission(document: Document, submission: Submission, *, cycle: ReviewCycle) -> Anchor:
+    """Return the anchor of a submission on the cycle's proposed text ``document``.
+
+    Made on that text and naming a section, the quote is anchored there; made on another
+    version, or without a section, it is placed by quote, context or fuzzily, and marked
+    ``reanchored`` when the text it was made on has moved on. Never dropped: ``orphaned``.
+    """
+    moved = submission.version is not None and submission.version != cycle.proposed
+    if submission.section and not moved:
+        try:
+            anchor = make_anchor(document, section=submission.section, quote=submission.quote)
+        except NotFoundError:  # checked at intake; a section removed since
+            anchor = None
+        if anchor is not None and anchor.status is not AnchorStatus.ORPHANED:
+            return anchor
+    anchor = place_anchor(
+        document,
+        quote=submission.quote,
+        section=submission.section,
+        prefix=submission.prefix,
+        suffix=submission.suffix,
+    )
+    if moved and anchor.status is AnchorStatus.EXACT:
+        return anchor.model_copy(update={"status": AnchorStatus.REANCHORED})
+    return anchor
 
 
 def _commit(repo: GuidanceRepo, cycle_id: str, entries: list[JournalEntry]) -> str:
@@ -96,19 +139,12 @@ def _commit(repo: GuidanceRepo, cycle_id: str, entries: list[JournalEntry]) -> s
     proposed = repo.read_document(cycle.slug, cycle.proposed)
     files: dict[str, str | bytes | None] = {}
     for entry in entries:
-        section = entry.payload.get("section")
+        submission = Submission.from_payload(
+            entry.payload, participant=entry.participant_id, channel=entry.channel, key=entry.key
+        )
         anchor = None
-        if section:
-            try:
-                anchor = make_anchor(
-                    proposed, section=section, quote=entry.payload.get("quote", "")
-                )
-            except NotFoundError:  # checked at intake; a section removed since: never dropped
-                anchor = Anchor(
-                    section=section,
-                    exact=entry.payload.get("quote", ""),
-                    status=AnchorStatus.ORPHANED,
-                )
+        if submission.section or submission.quote.strip() or submission.prefix.strip():
+            anchor = anchor_submission(proposed, submission, cycle=cycle)
         item = item_of(entry, anchor=anchor)
         data = item.model_dump(mode="json", exclude_none=True)
         files[feedback_path(cycle_id, item.id)] = record.dump_yaml(data)

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from coproduce.models import Channel
+from coproduce.models import Channel, FeedbackKind, Provenance
 
 ANONYMOUS = "anonymous"
 
 
 @dataclass(frozen=True)
 class Submission:
-    """What a participant said, as a channel received it (pseudonymous id, never a name)."""
+    """What a participant said, as a channel received it (pseudonymous id, never a name).
+
+    ``audience`` names the voice of an anonymous or facilitated submission (a named
+    participant's audience comes from the register). ``prefix``/``suffix`` are the text around
+    the quote and ``version`` the commit it was made on, when that is not the cycle's proposed
+    text: the anchor is then found again (``reanchored``) or ``orphaned``. ``concern`` marks a
+    possible disclosure of harm: git gets only HELD_TEXT.
+    """
 
     participant: str
     channel: Channel
@@ -22,3 +30,57 @@ class Submission:
     suggestion: str | None = None
     question: str | None = None
     received: dt.datetime | None = None
+    kind: FeedbackKind = "comment"
+    audience: str | None = None
+    prefix: str = ""
+    suffix: str = ""
+    version: str | None = None
+    provenance: Provenance | None = None
+    consent_to_quote: bool | None = None
+    concern: bool = False
+    key: str | None = None
+
+    def payload(self) -> dict[str, Any]:
+        """Return what the journal keeps of it (JSON-ready; the participant and time aside)."""
+        return {
+            "text": self.text.strip(),
+            "section": self.section,
+            "quote": self.quote,
+            "suggestion": self.suggestion,
+            "question": self.question,
+            "kind": self.kind,
+            "audience": self.audience,
+            "prefix": self.prefix,
+            "suffix": self.suffix,
+            "version": self.version,
+            "provenance": None
+            if self.provenance is None
+            else self.provenance.model_dump(mode="json"),
+            "consent_to_quote": self.consent_to_quote,
+            "concern": self.concern,
+        }
+
+    @classmethod
+    def from_payload(
+        cls, payload: dict[str, Any], *, participant: str, channel: str, key: str
+    ) -> Submission:
+        """Return the submission a journal entry holds."""
+        provenance = payload.get("provenance")
+        return cls(
+            participant=participant,
+            channel=channel,  # type: ignore[arg-type]
+            text=payload["text"],
+            section=payload.get("section"),
+            quote=payload.get("quote", ""),
+            suggestion=payload.get("suggestion"),
+            question=payload.get("question"),
+            kind=payload.get("kind", "comment"),
+            audience=payload.get("audience"),
+            prefix=payload.get("prefix", ""),
+            suffix=payload.get("suffix", ""),
+            version=payload.get("version"),
+            provenance=None if provenance is None else Provenance.model_validate(provenance),
+            consent_to_quote=payload.get("consent_to_quote"),
+            concern=bool(payload.get("concern", False)),
+            key=key,
+        )

@@ -1,0 +1,73 @@
+"""Replies made by LibreOffice to our own sent drafts import like Word's."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from coproduce.channels.gather import import_files
+from coproduce.docx.properties import stamp_participant
+from coproduce.models import BUILT_IN_AUDIENCES, AnchorStatus
+
+from .conftest import OpenCycle
+
+HERE = Path(__file__).resolve().parent
+SYSTEM_PYTHON = Path("/usr/bin/python3")
+# Debian's -nogui build (no VCL plug-ins) aborts when a comment is added; a full build does not.
+FULL_BUILD = any(Path("/usr/lib/libreoffice/program").glob("libvclplug_*"))
+
+
+def _has_uno() -> bool:
+    if shutil.which("soffice") is None or not SYSTEM_PYTHON.exists():
+        return False
+    check = subprocess.run([str(SYSTEM_PYTHON), "-c", "import uno"], capture_output=True)
+    return check.returncode == 0
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+@pytest.mark.skipif(not _has_uno(), reason="needs LibreOffice and python3-uno")
+def test_a_libreoffice_reply_to_our_draft_names_its_sender_and_anchors_its_changes(
+    open_cycle: OpenCycle, tmp_path: Path
+) -> None:
+    who = open_cycle.people["practitioners"][1]
+    sent = tmp_path / "sent.docx"
+    sent.write_bytes(stamp_participant(open_cycle.draft.read_bytes(), who))
+    reply = tmp_path / "reply.docx"
+    subprocess.run(
+        [
+            str(SYSTEM_PYTHON),
+            str(HERE / "lo_reply.py"),
+            str(tmp_path),
+            str(sent),
+            str(reply),
+            "not keeping a young person safe",
+            "Who decides that?" if FULL_BUILD else "",
+            "raise a concern about a plan",
+            " or a decision",
+        ],
+        check=True,
+        timeout=180,
+    )
+    report = import_files(
+        repo=open_cycle.repo,
+        register=open_cycle.register,
+        cycle_id=open_cycle.cycle_id,
+        paths=[reply],
+        audiences=list(BUILT_IN_AUDIENCES),
+    )
+    *comments, suggestion = report.recorded
+    assert {i.participant for i in report.recorded} == {who}
+    if FULL_BUILD:
+        (comment,) = comments
+        assert comment.text == "Who decides that?"
+        assert comment.anchor is not None and comment.anchor.section == "when"
+        assert comment.anchor.status is AnchorStatus.EXACT
+    assert suggestion.kind == "suggestion" and suggestion.anchor is not None
+    assert suggestion.anchor.section == "purpose"
+    assert suggestion.suggestion == (
+        "This policy says how practitioners raise a concern about a plan or a decision."
+    )
