@@ -70,8 +70,8 @@ def record_feedback(
     """Journal one submission, record it in git, and return the item it became.
 
     ``key`` defaults to the submission's own, else a hash of its content, so repeating the
-    same call stores nothing twice. Raises StateError for a cycle that was never launched; an unknown
-    participant or section, or empty text, is an InvalidInputError.
+    same call stores nothing twice. Raises StateError for a cycle that was never launched; an
+    unknown participant or section, or empty text, is an InvalidInputError.
     """
     if register is None:
         raise CoproduceError("feedback intake needs the register (its journal)")
