@@ -311,3 +311,57 @@ def test_an_expired_claim_is_taken_back_and_a_sent_message_never_is(register, tm
     mailer = CrashingOutbox(tmp_path / "outbox")
     report = send_batch(register, batch, mailer)
     assert mailer.handed_over == [ids[1]] and report.skipped == [ids[0]]
+
+
+KILLED_SENDER = """
+import os, signal, sys
+from pathlib import Path
+from coproduce.channels.email import OutboxMailer, send_batch
+from coproduce.store.register import Register
+sys.path.insert(0, sys.argv[3])
+from tests.channels.test_email import _outgoing_for
+
+class DiesMidBatch(OutboxMailer):
+    def send(self, message):
+        super().send(message)
+        with open(sys.argv[2], "a") as log:
+            log.write(str(message["Message-ID"]) + "\\n")
+        if sum(1 for _ in open(sys.argv[2])) == 3:
+            os.kill(os.getpid(), signal.SIGKILL)  # handed over, not yet marked sent
+
+register = Register(sys.argv[1])
+send_batch(register, _outgoing_for(register, 5), DiesMidBatch(Path(sys.argv[2]).parent / "box"))
+"""
+
+
+def _outgoing_for(register: Register, count: int) -> list[Outgoing]:
+    """Return the batch the killed sender and the rerun both send (same people, same ids)."""
+    ids = sorted(p.id for p in register.iter_participants())
+    if len(ids) < count:
+        _people(register, count - len(ids))
+        ids = sorted(p.id for p in register.iter_participants())
+    return _outgoing(ids[:count])
+
+
+def test_a_sender_killed_between_claim_and_send_loses_nothing_and_resends_at_most_one(
+    register, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    log = tmp_path / "handed-over.log"
+    batch = _outgoing_for(register, 5)
+    child = subprocess.run(
+        [sys.executable, "-c", KILLED_SENDER, register.url, str(log), str(Path.cwd())],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert child.returncode == -9, child.stderr
+    assert len(log.read_text().splitlines()) == 3
+    mailer = CrashingOutbox(tmp_path / "rerun")
+    report = send_batch(register, batch, mailer)  # at once: the dead run's claims are taken back
+    ids = [o.message_id for o in batch]
+    assert report.sent == ids[2:] and report.skipped == ids[:2]
+    handed = log.read_text().splitlines() + mailer.handed_over
+    assert sorted(set(handed)) == sorted(ids)
+    assert len(handed) - len(set(handed)) == 1  # only the message in flight at the kill, once
+    assert {m.status for m in register.list_messages(cycle="c1")} == {"sent"}
