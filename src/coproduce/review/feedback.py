@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from coproduce.errors import CoproduceError
 from coproduce.models import FeedbackItem, load_model
 from coproduce.review import record
 from coproduce.review.intake import accept, submission_key
@@ -73,8 +72,10 @@ def record_feedback(
     same call stores nothing twice. Raises StateError for a cycle that was never launched; an
     unknown participant or section, or empty text, is an InvalidInputError.
     """
-    if register is None:
-        raise CoproduceError("feedback intake needs the register (its journal)")
+    if register is None:  # anonymous routes (facilitated notes) still journal in the register
+        from coproduce.workspace import open_workspace
+
+        register = open_workspace(repo=repo.root, sync=False).register
     receipt = accept(
         repo=repo,
         register=register,
