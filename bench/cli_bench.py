@@ -117,7 +117,9 @@ def main() -> int:
                 seconds, out = coproduce(repo, "review", "remind", cycle, verbose=n % 2 == 1)
                 assert f"{args.people} reminders sent" in out, out
                 times.setdefault(f"remind_{way}", []).append(seconds)
-                seconds, out = coproduce(repo, "review", "close", cycle, verbose=n % 2 == 1)
+                seconds, out = coproduce(
+                    repo, "review", "close", cycle, "--yes", verbose=n % 2 == 1
+                )
                 assert "is closed" in out, out
                 times.setdefault(f"close_{way}", []).append(seconds)
         finally:

@@ -120,7 +120,7 @@ def test_verbose_runs_the_flow_in_the_command_and_shows_prefect_logs(
     warm: tuple[GuidanceRepo, str],
 ) -> None:
     repo, cycle = warm
-    closed = run(repo, "--verbose", "review", "close", cycle)
+    closed = run(repo, "--verbose", "review", "close", cycle, "--yes")
     assert closed.returncode == 0, closed.stderr
     assert closed.stdout.strip().endswith(f"{cycle} is closed")
     assert "Finished in state Completed()" in closed.stdout + closed.stderr

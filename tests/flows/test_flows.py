@@ -94,9 +94,19 @@ def test_await_signoff_records_the_decision_typed_as_run_input(
     worker.start()
 
     async def paused_run_id() -> Any:
+        from prefect.client.schemas.filters import (
+            FlowRunFilter,
+            FlowRunFilterState,
+            FlowRunFilterStateType,
+        )
+        from prefect.client.schemas.objects import StateType
+
+        paused = FlowRunFilter(
+            state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED]))
+        )
         async with get_client() as client:
-            for _ in range(200):
-                runs = await client.read_flow_runs()
+            for _ in range(600):  # the session's server holds every run of the suite
+                runs = await client.read_flow_runs(flow_run_filter=paused)
                 for run in runs:
                     if (
                         run.state

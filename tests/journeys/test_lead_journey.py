@@ -77,6 +77,8 @@ def lead(tmp_path: Path) -> Iterator[object]:
         {
             "HOME": str(tmp_path / "home"),
             "COPRODUCE_AUTHOR": "Alex Lead <alex.lead@example.org>",
+            # Young people are invited: a launch needs someone to receive any disclosure.
+            "COPRODUCE_SAFEGUARDING_LEAD_EMAIL": "safeguarding@example.org",
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         }
     )

@@ -226,7 +226,8 @@ def test_a_link_pointed_elsewhere_names_both_targets_on_the_same_words() -> None
 
     changes = compute_changes(linked("https://example.org/old"), linked("https://example.org/new"))
     tags = parse(render_redline_fragment(attribute_all(changes, WHO)))
-    assert not any(tag in ("ins", "del") for tag, _ in tags.tags)
+    marks = [a for tag, a in tags.tags if tag in ("ins", "del")]
+    assert all(a.get("class") == "sample" for a in marks)  # only the legend's samples
     titles = [a.get("title") or "" for tag, a in tags.tags if a.get("class") == "format-change"]
     assert [t.split("; ")[-1] for t in titles] == [
         "link changed from https://example.org/old to https://example.org/new"

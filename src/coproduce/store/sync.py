@@ -9,11 +9,13 @@ several machines keep one linear history.
 from __future__ import annotations
 
 import contextlib
+import random
+import time
 
 from coproduce.errors import ConflictError, CoproduceError, NotFoundError
 from coproduce.store.plumbing import GitBackend
 
-PUSH_ATTEMPTS = 5
+PUSH_ATTEMPTS = 12
 REBASER = {"GIT_COMMITTER_NAME": "coproduce", "GIT_COMMITTER_EMAIL": "coproduce@localhost"}
 
 
@@ -68,6 +70,9 @@ def push(backend: GitBackend, remote: str) -> None:
         except CoproduceError:
             if attempt == PUSH_ATTEMPTS - 1:
                 raise
+            # Another writer pushed first (only writers not sharing a lock can race): wait a
+            # little, at random so two racers part, then build on what they pushed.
+            time.sleep(random.uniform(0.05, 0.2) * (attempt + 1))
             pull(backend, remote)
 
 
