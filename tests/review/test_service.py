@@ -107,7 +107,7 @@ def test_a_first_version_changes_page_shows_the_whole_draft_as_new(ctx: ReviewCo
     review.open_cycle(repo=ctx.repo, cycle_id=cycle.id, author=LEAD)
     files = render_materials(repo=ctx.repo, cycle_id=cycle.id)
     changes = files["changes-html"].read_text(encoding="utf-8")
-    body = changes.split('<div class="redline">', 1)[1]
+    body = changes.split('<div class="redline">', 1)[1].split("</section>", 1)[1]  # past the legend
     assert "inserted: </span>Our aim.</ins>" in body and "<del" not in body
 
 
