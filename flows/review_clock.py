@@ -1,4 +1,5 @@
-"""The review clock: close cycles past their deadline and send due reminders.
+"""The review clock: close cycles past their deadline (telling everyone invited) and send due
+reminders.
 
 Scheduled (see prefect.yaml and ``coproduce serve``); every sweep looks at all open cycles,
 so a clock that was down catches up on its next run. Run once: ``python flows/review_clock.py
@@ -20,7 +21,12 @@ async def review_clock(repo: str | None = None) -> dict[str, list[str]]:
     tasks.check_worker(repo)
     due = tasks.plan_sweep(repo)
     for cycle_id in due["close"]:
-        tasks.close_cycle(repo, cycle_id)
+        if tasks.close_cycle(repo, cycle_id) == "closed":
+            notices = tasks.plan_closed_notices(repo, cycle_id)
+            if notices:
+                materials = tasks.render_materials(repo, cycle_id)
+                for batch in notices:
+                    tasks.send_batch(repo, batch, materials)
     for cycle_id in due["remind"]:
         plan = tasks.plan_reminders(repo, cycle_id)
         materials = tasks.render_materials(repo, cycle_id)

@@ -46,8 +46,11 @@ def test_the_demo_runs_a_whole_cycle_and_says_what_it_made(tmp_path: Path) -> No
         assert str(outputs / name) in result.stdout
     repo = workspace / "guidance"
     outbox = list((repo / ".coproduce" / "outbox").glob("*.eml"))
-    # 20 invitations; reminders only to the 11 who had not commented by then
-    assert len(outbox) == 31
+    # 20 invitations; reminders only to the 11 who had not commented by then; and all 20 told
+    # when the review closed
+    assert len(outbox) == 51
+    assert len([p for p in outbox if p.name.startswith("closed.")]) == 20
+    assert "20 participants told it has closed" in result.stdout
     feedback = sorted((repo / "reviews").glob("*/feedback/FB-*.yaml"))
     assert len(feedback) == 10
     assert "late: true" in feedback[-1].read_text()

@@ -279,7 +279,8 @@ def _close(run: DemoRun) -> str:
     run.outputs["outbox (.eml files)"] = outbox
     run.figures["outbox"] = len(list(outbox.glob("*.eml")))
     state = outcome.get("state", "closed") if isinstance(outcome, dict) else "closed"
-    return f"cycle {run.cycle} is {state}"
+    told = outcome.get("notified", 0) if isinstance(outcome, dict) else 0
+    return f"cycle {run.cycle} is {state}; {told} participants told it has closed"
 
 
 def _run_flow(run: DemoRun, name: str, **parameters: Any) -> Any:

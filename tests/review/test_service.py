@@ -160,6 +160,8 @@ def test_the_clock_catches_up_and_closes_cycles_past_their_deadline(ctx: ReviewC
     done = review.sweep(repo=ctx.repo, outreach=ctx.outreach, author=LEAD, now=after)
     assert done == {"close": [cycle_id], "remind": []}
     assert review.load_cycle(ctx.repo, cycle_id).state is CycleState.CLOSED
+    told = [p for p in outbox_files(ctx.repo) if p.name.startswith("closed.")]
+    assert len(told) == 4  # everyone invited hears that it closed, once
     assert review.sweep(repo=ctx.repo, outreach=ctx.outreach, author=LEAD, now=after) == {
         "close": [],
         "remind": [],

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from coproduce.models import CycleState, Person
 from coproduce.review import record
 from coproduce.review.delivery import Outreach
-from coproduce.review.service import close, remind
+from coproduce.review.service import close, notify_closed, remind
 
 if TYPE_CHECKING:
     from coproduce.store import GuidanceRepo
@@ -34,10 +34,14 @@ def plan_sweep(*, repo: GuidanceRepo, now: dt.datetime | None = None) -> dict[st
 def sweep(
     *, repo: GuidanceRepo, outreach: Outreach, author: Person, now: dt.datetime | None = None
 ) -> dict[str, list[str]]:
-    """Close open cycles past their date and send due reminders; return what was done."""
+    """Close open cycles past their date (telling everyone invited) and send due reminders;
+    return what was done."""
     due = plan_sweep(repo=repo, now=now)
     for cycle_id in due["close"]:
-        close(repo=repo, cycle_id=cycle_id, author=author, now=now, strict=False)
+        if close(repo=repo, cycle_id=cycle_id, author=author, now=now, strict=False).state is (
+            CycleState.CLOSED
+        ):
+            notify_closed(repo=repo, cycle_id=cycle_id, outreach=outreach)
     for cycle_id in due["remind"]:
         remind(repo=repo, cycle_id=cycle_id, outreach=outreach, author=author, now=now)
     return due
