@@ -208,3 +208,23 @@ def test_script_in_a_comment_stays_text_in_every_output(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(result.folder / "feedback-log.xlsx")
     words = {r[0].value: r[5] for r in book["Feedback log"].iter_rows(min_row=2)}
     assert words[item.id].value == hostile and words[item.id].data_type == "s"
+
+
+def test_a_duplicate_of_a_safeguarding_item_does_not_name_it(tmp_path: Path) -> None:
+    from coproduce.triage import set_outcome
+
+    s = build_scenario(tmp_path / "repo")
+    set_outcome(repo=s.repo, feedback_id=s.ids["rejected"], outcome="duplicate",
+                duplicate_of=s.ids["harm"], reason="Raised already.", author=LEAD)  # fmt: skip
+    result = make_pack(s, tmp_path / "packs")
+    assert [f for f, text in pack_texts(result.folder).items() if s.ids["harm"] in text] == []
+
+
+def test_a_draft_of_an_open_review_says_it_is_still_open(tmp_path: Path) -> None:
+    s = build_scenario(tmp_path / "repo", close=False)
+    with pytest.raises(StateError, match="is open: close it first"):
+        make_pack(s, tmp_path / "packs")
+    result = make_pack(s, tmp_path / "packs", allow_undecided=True)
+    assert result.warnings[0] == "DRAFT — NOT FOR DECISION: the review is still open"
+    html = (result.folder / "cover-paper.html").read_text(encoding="utf-8")
+    assert "DRAFT — NOT FOR DECISION: the review is still open." in html

@@ -164,7 +164,12 @@ def build_pack(
         archive.unlink(missing_ok=True)
         raise
     if draft:
-        warnings.insert(0, f"DRAFT — NOT FOR DECISION: {len(triage.undecided)} item(s) undecided")
+        why = (
+            f"{len(triage.undecided)} item(s) undecided"
+            if triage.undecided
+            else f"the review is still {cycle.state.value}"
+        )
+        warnings.insert(0, f"DRAFT — NOT FOR DECISION: {why}")
     return PackResult(final, archive, pack_manifest, manifest.sha256(data), warnings)
 
 

@@ -111,6 +111,7 @@ def cover_context(
         "proposed_short": proposed_sha[:10],
         "generated": now.strftime("%d %B %Y, %H:%M UTC"),
         "draft": draft,
+        "state": cycle.state.value,
         "undecided": undecided,
         "total": len(triage.items),
         "responded_total": sum(r.responded for r in rows),

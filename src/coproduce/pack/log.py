@@ -48,12 +48,19 @@ def log_rows(voices: Mapping[str, Voice], trace: Trace) -> list[LogRow]:
                 words=voice.words,
                 outcome=voice.outcome_label,
                 reason=voice.reason,
-                duplicate_of=(d.duplicate_of or "") if d else "",
+                duplicate_of=_shown_id(d.duplicate_of if d else None, voices),
                 commits=", ".join(c[:10] for c in trace.commits_of.get(item.id, [])),
                 changes=", ".join(str(n) for n in trace.changes_of.get(item.id, [])),
             )
         )
     return rows
+
+
+def _shown_id(item_id: str | None, voices: Mapping[str, Voice]) -> str:
+    """Return an item id that may be shown ("" for none, or for a safeguarding item)."""
+    if item_id is None or (item_id in voices and voices[item_id].safeguarding):
+        return ""
+    return item_id
 
 
 def change_rows(trace: Trace, voices: Mapping[str, Voice]) -> list[list[str]]:
