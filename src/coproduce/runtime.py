@@ -1,13 +1,8 @@
 """Supervise the one embedded Prefect server coproduce uses when PREFECT_API_URL is not set.
 
-Nothing here imports prefect: the server runs as ``prefect server start`` from this
-interpreter's environment under a watchdog (``coproduce.watchdog``, the leader of the server's
-process group), its database lives in the state directory, and a small JSON file (pid of the
-watchdog, port, url) lets every later command reuse it and ``stop_server`` end it by PID.
-Every process using the server holds a shared lock on ``users.lock`` and touches
-``last-used``; the watchdog stops the server when its folder is gone or it is unused for
-``prefect.idle_minutes``.
-"""
+Nothing here imports prefect. ``prefect server start`` runs under ``coproduce.watchdog`` (its
+process group's leader; idle and removed-folder stops), its database in the state directory;
+``server.json`` (watchdog pid, port, url) lets later commands reuse it and stop it by PID."""
 
 from __future__ import annotations
 
