@@ -90,7 +90,7 @@ def read_server(state_dir: Path) -> ServerHandle | None:
 
 
 def ensure_server(
-    *, state_dir: Path, timeout: float = 60.0, idle_minutes: float | None = None
+    *, state_dir: Path, timeout: float = 120.0, idle_minutes: float | None = None
 ) -> ServerHandle:
     """Return the Prefect API to use: PREFECT_API_URL, else the embedded server (started once).
 
@@ -189,7 +189,7 @@ def _start(folder: Path, *, timeout: float, idle_seconds: float) -> ServerHandle
     )
     command = [
         *(sys.executable, "-m", "coproduce.watchdog", "--folder", str(folder)),
-        *("--idle-seconds", f"{idle_seconds:g}", "--flowhost", "--"),
+        *("--idle-seconds", f"{idle_seconds:g}", "--flowhost", "--health-url", url, "--"),
         *(*prefect_command(), "server", "start", "--host", HOST, "--port", str(port)),
     ]
     with open(folder / LOG_FILE, "ab") as log:
