@@ -233,3 +233,13 @@ def test_the_reference_documents_every_setting_and_the_default_file_shows_each_k
     assert ("portal.url", "COPRODUCE_PORTAL_URL", "http://127.0.0.1:8080") in [
         r[:3] for r in reference
     ]
+
+
+def test_the_prefect_idle_limit_takes_fractions_and_refuses_zero(tmp_path):
+    write_toml(tmp_path, "[prefect]\nidle_minutes = 0.5\n")
+    assert load_settings(tmp_path, {}).prefect_idle_minutes == 0.5
+    from_env = load_settings(tmp_path, {"COPRODUCE_PREFECT_IDLE_MINUTES": "2"})
+    assert from_env.prefect_idle_minutes == 2
+    with pytest.raises(InvalidInputError) as raised:
+        load_settings(tmp_path, {"COPRODUCE_PREFECT_IDLE_MINUTES": "0"})
+    assert raised.value.problems[0].startswith("COPRODUCE_PREFECT_IDLE_MINUTES:")

@@ -95,7 +95,9 @@ def run_flow(folder: Path, name: str, parameters: dict[str, Any]) -> tuple[bool,
     try:
         reply = json.loads(raw)
     except ValueError:
-        return False, None  # the host went away before answering: nothing was run
+        # The host went away without answering; the caller runs the flow itself, which is safe
+        # even if the host had begun it: every flow is safe to re-run (cached sends, ledger).
+        return False, None
     if reply.get("stale") or ("result" not in reply and "error" not in reply):
         return False, None
     if "error" in reply:
@@ -142,6 +144,8 @@ def _answer(connection: socket.socket, *, flows: dict[str, Any], token: str, key
             request = json.loads(_read_all(connection))
         except (OSError, ValueError):
             return 1
+        if not isinstance(request, dict):
+            return 1
         if not hmac.compare_digest(str(request.get("token", "")), token):
             return 1
         if request.get("key") != key or request.get("flow") not in flows:
@@ -151,7 +155,8 @@ def _answer(connection: socket.socket, *, flows: dict[str, Any], token: str, key
         prefect = {k: v for k, v in os.environ.items() if k.startswith("PREFECT_")}
         os.environ.clear()
         os.environ.update({**request["env"], **prefect})
-        os.chdir(request["cwd"])
+        with contextlib.suppress(OSError):
+            os.chdir(request["cwd"])  # the flows take absolute paths; a vanished folder is fine
         reply = _run(flows[request["flow"]], request["parameters"])
         connection.settimeout(None)
         with contextlib.suppress(OSError):

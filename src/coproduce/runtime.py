@@ -1,13 +1,8 @@
 """Supervise the one embedded Prefect server coproduce uses when PREFECT_API_URL is not set.
 
-Nothing here imports prefect: the server runs as ``prefect server start`` from this
-interpreter's environment under a watchdog (``coproduce.watchdog``, the leader of the server's
-process group), its database lives in the state directory, and a small JSON file (pid of the
-watchdog, port, url) lets every later command reuse it and ``stop_server`` end it by PID.
-Every process using the server holds a shared lock on ``users.lock`` and touches
-``last-used``; the watchdog stops the server when its folder is gone or it is unused for
-``prefect.idle_minutes``.
-"""
+Nothing here imports prefect. ``prefect server start`` runs under ``coproduce.watchdog`` (its
+process group's leader; idle and removed-folder stops), its database in the state directory;
+``server.json`` (watchdog pid, port, url) lets later commands reuse it and stop it by PID."""
 
 from __future__ import annotations
 
@@ -95,7 +90,7 @@ def read_server(state_dir: Path) -> ServerHandle | None:
 
 
 def ensure_server(
-    *, state_dir: Path, timeout: float = 60.0, idle_minutes: float | None = None
+    *, state_dir: Path, timeout: float = 120.0, idle_minutes: float | None = None
 ) -> ServerHandle:
     """Return the Prefect API to use: PREFECT_API_URL, else the embedded server (started once).
 
@@ -194,7 +189,7 @@ def _start(folder: Path, *, timeout: float, idle_seconds: float) -> ServerHandle
     )
     command = [
         *(sys.executable, "-m", "coproduce.watchdog", "--folder", str(folder)),
-        *("--idle-seconds", f"{idle_seconds:g}", "--flowhost", "--"),
+        *("--idle-seconds", f"{idle_seconds:g}", "--flowhost", "--health-url", url, "--"),
         *(*prefect_command(), "server", "start", "--host", HOST, "--port", str(port)),
     ]
     with open(folder / LOG_FILE, "ab") as log:

@@ -76,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folder", type=Path, required=True)
     parser.add_argument("--idle-seconds", type=float, required=True)
     parser.add_argument("--flowhost", action="store_true")
+    parser.add_argument("--health-url", default=None)
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -88,13 +89,16 @@ def main(argv: list[str] | None = None) -> int:
     child = subprocess.Popen(command, stdin=subprocess.DEVNULL)
     host: subprocess.Popen[bytes] | None = None
     host_started = 0.0
+    ready = args.health_url is None  # the host waits for the server: they would share the CPU
     while not stopping:
         if child.poll() is not None:
             say(f"server exited with {child.returncode}")
             stop_group(child)
             return child.returncode or 0
+        ready = ready or _healthy(args.health_url)
         host_down = host is None or host.poll() is not None
-        if args.flowhost and host_down and time.monotonic() - host_started > RESPAWN_SECONDS:
+        due = time.monotonic() - host_started > RESPAWN_SECONDS
+        if args.flowhost and ready and host_down and due:
             host_started = time.monotonic()
             flowhost = ["-m", "coproduce.flowhost", "--folder", str(watch.folder)]
             host = subprocess.Popen([sys.executable, *flowhost], stdin=subprocess.DEVNULL)
@@ -107,6 +111,16 @@ def main(argv: list[str] | None = None) -> int:
         say(f"stopping the server: {stopping[0]}")
     stop_group(child)
     return 0
+
+
+def _healthy(url: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/health", timeout=1.0) as response:
+            return bool(response.status == 200)
+    except (OSError, ValueError):
+        return False
 
 
 def _forget_server(folder: Path, *, still: Watch) -> bool:
