@@ -10,9 +10,10 @@ built-in folder and are meant for development.
 
 from __future__ import annotations
 
-import os
 from importlib.resources import files
 from pathlib import Path
+
+from coproduce.config import development_override
 
 TEMPLATES_PACKAGE = "coproduce._templates"
 GUIDANCE_PACKAGE = "coproduce._guidance"
@@ -21,17 +22,17 @@ FLOWS_PACKAGE = "coproduce._flows"
 
 def builtin_templates_dir() -> Path:
     """Return the folder of built-in templates (or COPRODUCE_TEMPLATES)."""
-    return _folder(os.environ.get("COPRODUCE_TEMPLATES"), TEMPLATES_PACKAGE)
+    return _folder(development_override("templates"), TEMPLATES_PACKAGE)
 
 
 def sample_guidance_dir() -> Path:
     """Return the folder of sample guidance the demo runs on (or COPRODUCE_SAMPLES)."""
-    return _folder(os.environ.get("COPRODUCE_SAMPLES"), GUIDANCE_PACKAGE)
+    return _folder(development_override("samples"), GUIDANCE_PACKAGE)
 
 
 def flows_dir() -> Path:
     """Return the folder of flow files (or COPRODUCE_FLOWS)."""
-    return _folder(os.environ.get("COPRODUCE_FLOWS"), FLOWS_PACKAGE)
+    return _folder(development_override("flows"), FLOWS_PACKAGE)
 
 
 def reference_docx() -> Path:
