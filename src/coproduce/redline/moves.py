@@ -69,7 +69,6 @@ def find_moves(ops: list[BlockOp]) -> None:
         if not _same(old, new):  # edited on the way: both halves show the edits
             pair = cast(list[TextBlock], [old, new])
             d.paragraphs = ins.paragraphs = diff_paragraphs(pair[:1], pair[1:])
-
     _move_the_shorter_side(ops)
     _number(ops)
 
