@@ -122,7 +122,7 @@ def test_verbose_runs_the_flow_in_the_command_and_shows_prefect_logs(
     repo, cycle = warm
     closed = run(repo, "--verbose", "review", "close", cycle, "--yes")
     assert closed.returncode == 0, closed.stderr
-    assert closed.stdout.strip().endswith(f"{cycle} is closed")
+    assert f"{cycle} is closed" in closed.stdout  # and how many were told it closed
     assert "Finished in state Completed()" in closed.stdout + closed.stderr
     assert "PREFECT-IMPORTED" in closed.stderr
 
