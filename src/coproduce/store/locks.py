@@ -13,7 +13,7 @@ import fcntl
 import hashlib
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -57,6 +57,26 @@ class _Reentrant:
         return counts
 
 
+@contextlib.contextmanager
+def _hold_once(
+    held: _Reentrant, name: str, take: Callable[[], contextlib.AbstractContextManager[None]]
+) -> Iterator[None]:
+    """Take the lock with ``take`` unless this thread holds it already; count the holds."""
+    if held.depth(name):
+        held.enter(name)
+        try:
+            yield
+        finally:
+            held.leave(name)
+        return
+    with take():
+        held.enter(name)
+        try:
+            yield
+        finally:
+            held.leave(name)
+
+
 class FileLocks:
     """Locks as ``flock`` on files in one folder: one machine, any number of processes."""
 
@@ -66,25 +86,19 @@ class FileLocks:
         self.folder = Path(folder)
         self._held = _Reentrant()
 
-    @contextlib.contextmanager
-    def hold(self, name: str) -> Iterator[None]:
+    def hold(self, name: str) -> contextlib.AbstractContextManager[None]:
         """Hold the file lock ``<folder>/<name>.lock``."""
-        if self._held.depth(name):
-            self._held.enter(name)
-            try:
-                yield
-            finally:
-                self._held.leave(name)
-            return
+        return _hold_once(self._held, name, lambda: self._flock(name))
+
+    @contextlib.contextmanager
+    def _flock(self, name: str) -> Iterator[None]:
         self.folder.mkdir(parents=True, exist_ok=True)
         handle: IO[str]
         with open(self.folder / f"{_safe(name)}.lock", "a+") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
-            self._held.enter(name)
             try:
                 yield
             finally:
-                self._held.leave(name)
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
@@ -97,16 +111,12 @@ class AdvisoryLocks:
         self.engine = engine
         self._held = _Reentrant()
 
-    @contextlib.contextmanager
-    def hold(self, name: str) -> Iterator[None]:
+    def hold(self, name: str) -> contextlib.AbstractContextManager[None]:
         """Hold the advisory lock keyed by ``name`` on a connection of its own."""
-        if self._held.depth(name):
-            self._held.enter(name)
-            try:
-                yield
-            finally:
-                self._held.leave(name)
-            return
+        return _hold_once(self._held, name, lambda: self._advisory(name))
+
+    @contextlib.contextmanager
+    def _advisory(self, name: str) -> Iterator[None]:
         key = lock_key(name)
         try:
             conn: Connection = self.engine.connect()
@@ -114,11 +124,9 @@ class AdvisoryLocks:
             conn.commit()
         except SQLAlchemyError as e:
             raise CoproduceError(f"cannot take the shared lock {name!r}: {e}") from e
-        self._held.enter(name)
         try:
             yield
         finally:
-            self._held.leave(name)
             with contextlib.suppress(SQLAlchemyError):
                 conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
                 conn.commit()
