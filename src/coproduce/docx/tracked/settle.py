@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 _VANISHING = frozenset((qn("w:del"), qn("w:moveFrom")))
 _WRAPS = frozenset((qn("w:ins"), qn("w:del")))
+_TBL = qn("w:tbl")
 _HYPERLINK = qn("w:hyperlink")
 
 
@@ -45,7 +46,7 @@ def settle_marks(elements: list[etree._Element], writer: TrackedWriter) -> None:
         while k > 0 and _vanishes(elements[k - 1], accept=accept):
             k -= 1
         prev = elements[k - 1] if k > 0 else None
-        if prev is not None and _vanishes(prev, accept=not accept):
+        if prev is not None and prev.tag == P and _vanishes(prev, accept=not accept):
             _fuse(element, prev, writer, deleted_first=not accept)
             elements.remove(prev)
             index -= 1
@@ -133,6 +134,10 @@ def _drop(mark: etree._Element) -> None:
 
 
 def _vanishes(element: etree._Element, *, accept: bool) -> bool:
+    if element.tag == _TBL:  # a table whose every row is inserted (or deleted) goes with it
+        rows = element.findall(qn("w:tr"))
+        kind = qn("w:del") if accept else qn("w:ins")
+        return bool(rows) and all(r.find(f"{qn('w:trPr')}/{kind}") is not None for r in rows)
     mark = mark_of(element)
     if mark is None:
         return False
