@@ -299,3 +299,16 @@ def _locked(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def is_shared_api(url: str | None) -> bool:
+    """Return whether a Prefect API is on another machine (so workers elsewhere may run flows).
+
+    The embedded server, and any server on loopback, serve this machine only.
+    """
+    from urllib.parse import urlsplit
+
+    if not url:
+        return False
+    host = (urlsplit(url).hostname or "").lower()
+    return host not in {"127.0.0.1", "localhost", "::1"} and not host.startswith("127.")

@@ -56,20 +56,9 @@ def check_worker(repo: str | None) -> str:
 def _shared_server() -> bool:
     from prefect.settings import get_current_settings
 
+    from coproduce.runtime import is_shared_api
+
     return is_shared_api(get_current_settings().api.url)
-
-
-def is_shared_api(url: str | None) -> bool:
-    """Return whether a Prefect API is on another machine (so workers elsewhere may run flows).
-
-    The embedded server, and any server on loopback, serve this machine only.
-    """
-    from urllib.parse import urlsplit
-
-    if not url:
-        return False
-    host = (urlsplit(url).hostname or "").lower()
-    return host not in {"127.0.0.1", "localhost", "::1"} and not host.startswith("127.")
 
 
 @task(name="record-feedback", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)

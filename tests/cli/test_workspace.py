@@ -10,7 +10,7 @@ import pytest
 
 from coproduce.config import load_settings
 from coproduce.errors import InvalidInputError, StateError
-from coproduce.tasks import is_shared_api
+from coproduce.runtime import is_shared_api
 from coproduce.workspace import open_workspace
 
 

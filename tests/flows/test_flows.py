@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import datetime as dt
 import os
 import subprocess
@@ -86,9 +87,14 @@ def test_await_signoff_records_the_decision_typed_as_run_input(
         cycle = cycle.apply(event, at=dt.datetime.now(dt.UTC))
     save_cycle(repo, cycle, author=LEAD, message="Sign-off pack issued")
     outcome: dict[str, Any] = {}
+    # The flow runs in a thread of its own with this test's Prefect settings (context
+    # variables do not cross into new threads by themselves).
+    context = contextvars.copy_context()
     worker = threading.Thread(
-        target=lambda: outcome.update(
-            tasks.run_flow("await_signoff", cycle_id=cycle_id, repo=str(repo.root))
+        target=lambda: context.run(
+            lambda: outcome.update(
+                tasks.run_flow("await_signoff", cycle_id=cycle_id, repo=str(repo.root))
+            )
         )
     )
     worker.start()
