@@ -95,7 +95,8 @@ def test_await_signoff_records_the_decision_typed_as_run_input(
             lambda: outcome.update(
                 tasks.run_flow("await_signoff", cycle_id=cycle_id, repo=str(repo.root))
             )
-        )
+        ),
+        daemon=True,  # a run left waiting after a failure must not keep the suite alive
     )
     worker.start()
 
