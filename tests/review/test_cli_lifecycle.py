@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,13 @@ from tests.review.test_cli import NO_PREFECT, run, start
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> GuidanceRepo:
-    return make_repo(tmp_path / "guidance-repo")
+def repo(tmp_path: Path) -> Iterator[GuidanceRepo]:
+    """Return the repository; any embedded Prefect server a command started is stopped after."""
+    from coproduce import runtime
+
+    guidance = make_repo(tmp_path / "guidance-repo")
+    yield guidance
+    runtime.stop_server(state_dir=Path(guidance.state_dir))
 
 
 def move(repo: GuidanceRepo, cycle_id: str, *events: CycleEvent) -> None:
