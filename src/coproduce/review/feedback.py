@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from coproduce.models import FeedbackItem, load_model
 from coproduce.review import record
-from coproduce.review.intake import accept, submission_key
+from coproduce.review.intake import accept, content_key
 from coproduce.review.recording import (
     FEEDBACK_DIR,
     INTAKE,
@@ -81,7 +81,7 @@ def record_feedback(
         register=register,
         cycle_id=cycle_id,
         submission=submission,
-        key=key or submission.key or submission_key(cycle_id, submission),
+        key=key or submission.key or content_key(cycle_id, submission),
         now=now,
     )
     record_pending(repo=repo, register=register, cycle_id=cycle_id)

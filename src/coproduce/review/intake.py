@@ -45,7 +45,7 @@ class Receipt:
         return f"received {self.reference} on {self.cycle} at {when}{late}"
 
 
-def submission_key(cycle_id: str, submission: Submission) -> str:
+def content_key(cycle_id: str, submission: Submission) -> str:
     """Return a content key: the same person saying the same thing twice is one submission."""
     data = submission.payload()
     data["participant"] = submission.participant
