@@ -5,9 +5,11 @@ properties naming cycle, version and participant), with 20 comments and 10 track
 insertions; it is then stamped for 500 different participants, so every file is distinct.
 Ours: each file is checked (hostile-file checks), read (comments with their anchored text,
 replies, resolved flags; revisions; changed paragraphs) and turned into submissions with their
-idempotency keys, all that comes before the intake journal. docx2python 3.7.1 reads the same
-files (it loses anchors and duplicates moves: a speed reference only). Results go to
-bench/out/replies.json.
+idempotency keys. Then the whole import as `coproduce feedback import` runs it: a review of the
+sample launched to the 500 participants, every file read again, checked, journalled in the
+register (SQLite) and recorded in git (``channels.gather.import_files``). docx2python 3.7.1
+reads the same files (it loses anchors and duplicates moves: a speed reference only). Results
+go to bench/out/replies.json.
 
     .venv/bin/python bench/reply_bench.py [--files 500]
 """
@@ -22,6 +24,7 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.oxml.parser import parse_xml
@@ -78,6 +81,59 @@ def make_reply(comments: int = 20, insertions: int = 10) -> bytes:
     )
 
 
+def import_into_journal(paths: list[Path], folder: Path, people: list[str]) -> tuple[float, int]:
+    """Import ``paths`` into a launched review as the CLI does; return (seconds, items)."""
+    import datetime as dt
+
+    from coproduce.channels.gather import import_files
+    from coproduce.models import BUILT_IN_AUDIENCES
+    from coproduce.review import open_cycle, start_review
+
+    repo, register, lead = setup_review(folder, people)
+    cycle = start_review(
+        repo=repo,
+        slug="exploitation-protocol",
+        closes=dt.date.today() + dt.timedelta(days=30),
+        audiences=["practitioners"],
+        author=lead,
+    ).cycle.id
+    open_cycle(repo=repo, cycle_id=cycle, author=lead)
+    start = time.perf_counter()
+    report = import_files(
+        repo=repo,
+        register=register,
+        cycle_id=cycle,
+        paths=paths,
+        audiences=list(BUILT_IN_AUDIENCES),
+    )
+    seconds = time.perf_counter() - start
+    register.close()
+    return seconds, len(report.recorded)
+
+
+def setup_review(folder: Path, people: list[str]) -> tuple[Any, Any, Any]:
+    """Make a guidance repository with the sample and a register holding ``people``."""
+    from coproduce.models import ParticipantRecord, Person
+    from coproduce.store import GuidanceRepo
+    from coproduce.store.register import Register
+
+    lead = Person(name="Bench Lead", email="lead@example.org")
+    repo = GuidanceRepo.init(folder / "guidance", author=lead)
+    repo.commit_files(
+        {"guidance/exploitation-protocol.md": SAMPLE.read_text(encoding="utf-8")},
+        author=lead,
+        message="Add the sample",
+    )
+    register = Register.for_state_dir(Path(repo.state_dir))
+    register.add_participants(
+        ParticipantRecord(
+            id=pid, name=f"Person {n}", email=f"p{n}@example.org", audience="practitioners"
+        )
+        for n, pid in enumerate(people)
+    )
+    return repo, register, lead
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=500)
@@ -85,9 +141,10 @@ def main() -> int:
     base = make_reply()
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
-        for n in range(args.files):
+        people = [f"P-{n:010x}" for n in range(args.files)]
+        for n, pid in enumerate(people):
             path = Path(tmp) / f"reply-{n:04d}.docx"
-            path.write_bytes(stamp_participant(base, f"P-{n:010x}"))
+            path.write_bytes(stamp_participant(base, pid))
             paths.append(path)
         start = time.perf_counter()
         submissions = 0
@@ -107,6 +164,7 @@ def main() -> int:
                     with docx2python(path) as content:
                         _ = content.comments, content.text
             peer = time.perf_counter() - start
+        whole, items = import_into_journal(paths, Path(tmp) / "workspace", people)
     result = {
         "files": args.files,
         "comments_per_file": 20,
@@ -116,13 +174,15 @@ def main() -> int:
         "ours_files_per_s": round(args.files / ours, 1),
         "docx2python_s": round(peer, 2) if peer is not None else None,
         "docx2python_files_per_s": round(args.files / peer, 1) if peer else None,
+        "import_with_journal_and_git_s": round(whole, 2),
+        "import_files_per_s": round(args.files / whole, 1),
+        "items_recorded": items,
         "target_s": 60,
-        "journal_write_measured": False,
     }
     OUT.parent.mkdir(exist_ok=True)
     OUT.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
-    return 0 if ours < 60 else 1
+    return 0 if whole < 60 else 1
 
 
 if __name__ == "__main__":

@@ -242,3 +242,20 @@ def _hostile_workbook(kind: str) -> bytes:
         else:
             target.writestr("xl/vbaProject.bin", b"\0" * 100)
     return out.getvalue()
+
+
+def test_a_survey_of_many_rows_is_recorded_in_one_commit_and_reports_progress(
+    open_cycle: OpenCycle, tmp_path: Path
+) -> None:
+    rows = [
+        [f"2026-11-03 10:{i:02d}", "purpose", f"Point {i}.", "Practitioner", ""] for i in range(40)
+    ]
+    path = tmp_path / "export.csv"
+    path.write_bytes(_csv([FORMS[0], *rows]))
+    git = open_cycle.repo.backend.repo.git
+    before = int(git.rev_list("--count", "HEAD"))
+    seen: list[tuple[int, int]] = []
+    report = _import(open_cycle, path, progress=lambda done, total: seen.append((done, total)))
+    assert len(report.recorded) == 40  # type: ignore[attr-defined]
+    assert int(git.rev_list("--count", "HEAD")) == before + 1
+    assert seen[-1] == (40, 40)

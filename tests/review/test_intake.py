@@ -15,10 +15,11 @@ import pytest
 import yaml
 
 from coproduce import review
+from coproduce.errors import InvalidInputError
 from coproduce.models import ParticipantRecord
 from coproduce.review.context import ReviewContext, open_context
 from coproduce.review.feedback import Submission, iter_feedback
-from coproduce.review.intake import accept
+from coproduce.review.intake import accept, accept_all
 from coproduce.review.recording import record_pending
 
 from .conftest import CLOSES, LEAD, NOW, make_repo
@@ -103,6 +104,26 @@ def _submit_many(root: str, cycle_id: str, start: int, count: int) -> list[str]:
     return receipts
 
 
+def test_a_batch_is_journalled_in_order_in_one_go_and_repeats_are_duplicates(shared) -> None:
+    ctx, cycle_id = shared
+    register = ctx.outreach.register
+    first = accept(
+        repo=ctx.repo, register=register, cycle_id=cycle_id, submission=_comment(0), key="k0"
+    )
+    items = [(_comment(1), "k1"), (_comment(0), "k0"), (_comment(2), "k2"), (_comment(1), "k1")]
+    receipts = accept_all(repo=ctx.repo, register=register, cycle_id=cycle_id, items=items)
+    assert [r.duplicate for r in receipts] == [False, True, False, True]
+    assert (
+        receipts[1].reference == first.reference and receipts[3].reference == receipts[0].reference
+    )
+    assert register.count_submissions(cycle=cycle_id) == 3
+    refused = [(_comment(3), "k3"), (Submission(participant="P-0000000000", channel="portal",
+               text="  "), "k4")]  # fmt: skip
+    with pytest.raises(InvalidInputError, match="empty"):
+        accept_all(repo=ctx.repo, register=register, cycle_id=cycle_id, items=refused)
+    assert register.find_submission("k3") is None  # checked first: nothing journalled
+
+
 def test_200_concurrent_submissions_from_four_processes_get_200_ids_all_in_git(shared) -> None:
     ctx, cycle_id = shared
     context = multiprocessing.get_context("spawn")
@@ -124,7 +145,8 @@ KILLED_CHILD = """
 import os, signal, sys
 from coproduce.review.context import open_context
 from coproduce.review.feedback import Submission
-from coproduce.review.intake import accept
+from coproduce.errors import InvalidInputError
+from coproduce.review.intake import accept, accept_all
 ctx = open_context(repo=sys.argv[1])
 receipt = accept(repo=ctx.repo, register=ctx.outreach.register, cycle_id=sys.argv[2],
     submission=Submission(participant="P-0000000001", channel="portal", text="Killed after",

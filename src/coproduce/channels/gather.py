@@ -9,13 +9,14 @@ adds nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coproduce.channels.reply import WORD_SUFFIXES, read_reply_submissions
 from coproduce.channels.safeguarding import Contact, Safeguarding, hold_concern, route_concern
-from coproduce.channels.submit import Receipt, fields_key, recorded_keys, submit
+from coproduce.channels.submit import Receipt, fields_key, submit, submit_all
 from coproduce.channels.survey import SURVEY_SUFFIXES, read_survey
 from coproduce.channels.survey_map import MAX_TEXT, ColumnMap, map_rows
 from coproduce.errors import CoproduceError, InvalidInputError, NotFoundError
@@ -63,6 +64,7 @@ def import_files(
     skip_bad_rows: bool = False,
     safeguarding: Safeguarding | None = None,
     now: dt.datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import returned Word files and survey exports into a cycle; see the module doc."""
     cycle = record.load_cycle(repo, cycle_id)
@@ -109,21 +111,17 @@ def import_files(
         raise InvalidInputError(
             f"nothing imported: {len(problems)} {noun} in the files", problems=problems
         )
-    seen = recorded_keys(repo, cycle_id)
-    for submission, key, contact in queue:
-        report.receipts.append(
-            submit(
-                repo=repo,
-                register=register,
-                cycle_id=cycle_id,
-                submission=submission,
-                key=key,
-                safeguarding=safeguarding,
-                contact=contact,
-                seen=seen,
-                now=now,
-            )
+    report.receipts.extend(
+        submit_all(
+            repo=repo,
+            register=register,
+            cycle_id=cycle_id,
+            queue=queue,
+            safeguarding=safeguarding,
+            now=now,
+            progress=None if progress is None else lambda done: progress(done, len(queue)),
         )
+    )
     report.warnings.extend(w for r in report.receipts for w in r.warnings)
     return report
 

