@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from coproduce.models import FeedbackItem
+from coproduce.models import HELD_TEXT, FeedbackItem
 from coproduce.review.feedback import iter_feedback
 
 from .conftest import Launched
@@ -38,7 +39,7 @@ def test_the_personal_link_opens_the_draft_section_by_section(
 ) -> None:
     page = client.get(launched.links[launched.practitioner])
     assert page.status_code == 200
-    assert 'id="h-escalation"' in page.text and 'name="comment-escalation"' in page.text
+    assert 'id="escalation"' in page.text and 'name="comment-escalation"' in page.text
     assert "Suggest different wording" in page.text
     assert "Is the escalation route clear?" in page.text
     assert 'name="consent"' in page.text
@@ -98,7 +99,7 @@ def test_check_send_and_confirm_give_a_reference_for_every_item(
         "csrf": csrf,
         "comment-escalation": "Say who chairs the meeting.",
         "answer-clear": "Mostly, but the timescales are vague.",
-        "general": "A clear protocol overall.",
+        "general-comment": "A clear protocol overall.",
         "consent": "anonymous",
         "action": "check",
     }
@@ -122,7 +123,7 @@ def test_sending_the_same_form_twice_stores_nothing_twice(
 ) -> None:
     link = launched.links[launched.practitioner]
     csrf = csrf_of(client.get(link).text)
-    data = {"csrf": csrf, "general": "Once only.", "consent": "named", "action": "check"}
+    data = {"csrf": csrf, "general-comment": "Once only.", "consent": "named", "action": "check"}
     nonce = nonce_of(client.post(link, data=data).text)
     first = client.post(f"{link}/send", data={"csrf": csrf, "nonce": nonce})
     second = client.post(f"{link}/send", data={"csrf": csrf, "nonce": nonce})
@@ -165,3 +166,17 @@ def test_opting_out_stops_emails_about_the_cycle(client: TestClient, launched: L
     page = client.post(f"{link}/opt-out", data={"csrf": csrf})
     assert page.status_code == 200
     assert launched.practitioner in launched.register.opted_out(launched.cycle_id)
+
+
+def test_words_that_look_like_a_disclosure_are_held_for_the_safeguarding_lead_not_git(
+    client: TestClient, launched: Launched
+) -> None:
+    link = launched.links[launched.young_person]
+    csrf = csrf_of(client.get(link).text)
+    said = "Someone is hurting me and I owe them money."
+    check = client.post(link, data={"csrf": csrf, "general-comment": said, "action": "check"})
+    client.post(f"{link}/send", data={"csrf": csrf, "nonce": nonce_of(check.text)})
+    (item,) = iter_feedback(launched.ctx.repo, launched.cycle_id)
+    assert item.safeguarding_concern and item.text == HELD_TEXT
+    held = list((Path(launched.ctx.repo.state_dir) / "safeguarding").rglob("*.json"))
+    assert len(held) == 1 and said in held[0].read_text(encoding="utf-8")

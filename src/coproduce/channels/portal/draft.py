@@ -73,7 +73,7 @@ def read_form(form: Mapping[str, object], view: PageView, draft: Draft) -> list[
     for question in view.questions:
         if answer := take(f"answer-{question.id}"):
             draft.answers[question.id] = answer
-    draft.general = take("general")
+    draft.general = take("general-comment")
     consent = form.get("consent")
     if view.minor:
         draft.consent = "anonymous"
@@ -88,9 +88,12 @@ def check_ready(draft: Draft, view: PageView) -> list[FieldError]:
     """Return what stops the draft being sent: nothing written, no consent choice."""
     errors: list[FieldError] = []
     if draft.is_empty():
-        first = view.sections[0].id if view.sections else "general"
+        first = view.sections[0].id if view.sections else None
         errors.append(
-            FieldError(f"comment-{first}", "Write a comment, an answer or a suggestion to send")
+            FieldError(
+                f"comment-{first}" if first else "general-comment",
+                "Write a comment, an answer or a suggestion to send",
+            )
         )
     if draft.consent is None and not view.minor:
         errors.append(FieldError("consent-named", "Choose how we may use your words"))

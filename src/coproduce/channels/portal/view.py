@@ -30,6 +30,8 @@ from coproduce.store import GuidanceRepo
 from coproduce.store.paths import twin_relpath
 from coproduce.workspace import Workspace
 
+PREAMBLE = "preamble"  # the section id of text before the first heading
+
 
 @dataclass(frozen=True)
 class SectionView:
@@ -62,6 +64,7 @@ class PageView:
     title: str
     sections: list[SectionView]
     questions: list[QuestionView] = field(default_factory=list)
+    intro: Markup = field(default_factory=Markup)
 
     @property
     def closed(self) -> bool:
@@ -106,6 +109,7 @@ def build_view(workspace: Workspace, *, cycle_id: str, participant_id: str) -> P
     shown = twin or parent
     mapping = map_twin(parent, twin) if twin is not None else None
     sections = []
+    intro = [b for b in shown.blocks if b.section == PREAMBLE and not isinstance(b, Heading)]
     for heading in shown.iter_headings():
         if mapping is not None:
             parents = [p.parent for p in mapping.pairs if p.twin == heading.id]
@@ -129,6 +133,7 @@ def build_view(workspace: Workspace, *, cycle_id: str, participant_id: str) -> P
         title=shown.meta.title,
         sections=sections,
         questions=questions,
+        intro=render_blocks_html(intro),
     )
 
 
