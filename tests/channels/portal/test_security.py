@@ -201,3 +201,9 @@ def test_late_feedback_when_the_lead_allows_it_is_taken_and_marked_late(
     assert "marked as late" in sent.text
     (item,) = iter_feedback(launched.ctx.repo, launched.cycle_id)
     assert item.late
+
+
+def test_an_unknown_page_and_a_wrong_method_answer_plainly(client: TestClient) -> None:
+    missing = client.get("/admin")
+    assert missing.status_code == 404 and "<h1>" in missing.text
+    assert client.put("/healthz").status_code == 405

@@ -7,10 +7,12 @@ the command named.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from coproduce.channels.portal import lead, participant
 from coproduce.channels.portal.pages import Pages
@@ -18,6 +20,8 @@ from coproduce.channels.portal.security import BodyLimit, RateLimit, SecurityHea
 from coproduce.resources import builtin_templates_dir
 from coproduce.store.tokens import token_key
 from coproduce.workspace import Workspace, open_workspace
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,17 @@ def create_app(workspace: Workspace, *, limits: Limits | None = None) -> FastAPI
             media_type="text/css",
             headers={"cache-control": "public, max-age=3600"},
         )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return portal.pages.render("unknown", status=404, page_title="Page not found")
+        return PlainTextResponse(str(exc.detail), status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.exception("portal error on %s %s", request.method, request.url.path)
+        return portal.pages.render("error", status=500, page_title="Sorry, there is a problem")
 
     participant.add_routes(app, portal)
     lead.add_routes(app, portal)

@@ -218,9 +218,10 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
                             **visit.context())  # fmt: skip
 
 
-def _label(view: PageView, submission: Any) -> dict[str, str]:
+def _label(view: PageView, submission: Any) -> dict[str, Any]:
     """Return how an item is described back to the person: what, where, and the words."""
     where = ""
+    shown = None
     if submission.section:
         shown = next((s for s in view.sections if s.parent == submission.section), None)
         where = shown.heading if shown else submission.section
@@ -233,4 +234,7 @@ def _label(view: PageView, submission: Any) -> dict[str, str]:
         what = f"Your comment on “{where}”"
     else:
         what = "Your general comment"
-    return {"what": what, "text": submission.text, "suggestion": submission.suggestion or ""}
+    redline = ""
+    if submission.suggestion and shown is not None:
+        redline = redline_html(shown.text, submission.suggestion)
+    return {"what": what, "text": submission.text, "suggestion": redline}
