@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import sync_playwright
 
+from coproduce.channels.portal.passwords import hash_password
 from coproduce.review.feedback import iter_feedback
 from tests.channels.conftest import free_port
 
@@ -147,3 +148,30 @@ def test_a_practitioner_sees_their_suggested_wording_as_a_redline_before_sending
     assert (
         item.kind == "suggestion" and item.suggestion and "Write down each step." in item.suggestion
     )
+
+
+def test_a_lead_logs_in_and_reads_the_responses_on_pages_axe_finds_sound(
+    launched: Launched, portal: str, browser: Any
+) -> None:
+    launched.register.add_lead("sam.lead@example.org", hash_password("correct horse battery"))
+    axe = Axe(browser, axe_source())
+    page = browser.new_context(
+        viewport={"width": 360, "height": 740}, java_script_enabled=False
+    ).new_page()
+    found: dict[str, list[str]] = {}
+    page.goto(portal + "/lead")
+    assert page.url.endswith("/lead/login")
+    found["login"] = axe.serious(page.url, page.content())
+    page.locator("#email").fill("sam.lead@example.org")
+    page.locator("#password").fill("wrong password!")
+    page.get_by_role("button", name="Log in").click()
+    found["login error"] = axe.serious(page.url, page.content())
+    page.locator("#password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+    assert page.locator("h1").inner_text() == "Reviews", page.locator("main").inner_text()
+    found["reviews"] = axe.serious(page.url, page.content())
+    page.get_by_role("link", name=launched.cycle_id).click()
+    assert page.locator("h1").inner_text() == f"Responses to {launched.cycle_id}"
+    assert fits_the_phone(page)
+    found["responses"] = axe.serious(page.url, page.content())
+    assert all(v == [] for v in found.values()), found

@@ -42,12 +42,15 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
     def secure(request: Request) -> bool:
         return request.url.scheme == "https"
 
-    def login_page(request: Request, *, errors: list[FieldError], status: int = 200) -> Response:
+    def login_page(
+        request: Request, *, errors: list[FieldError], status: int = 200, email: str = ""
+    ) -> Response:
         nonce = login_nonce(request)
         csrf = csrf_token(portal.key, "login:" + nonce)
         response = pages.render(
-            "lead-login", status=status, page_title="Log in", errors=errors, csrf=csrf
-        )
+            "lead-login", status=status, page_title="Log in", errors=errors, csrf=csrf,
+            email=email,
+        )  # fmt: skip
         set_login_nonce(response, nonce, secure=secure(request))
         return response
 
@@ -76,7 +79,7 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
         if lead is not None and not locked:
             register.note_login(email, ok=ok, lock_after=LOCK_AFTER, lock_for=LOCK_FOR)
         if not ok:
-            return login_page(request, errors=[_error("email", WRONG)], status=400)
+            return login_page(request, errors=[_error("email", WRONG)], status=400, email=email)
         response = RedirectResponse("/lead", status_code=303)
         start_session(response, portal.key, email, secure=secure(request))
         return response
