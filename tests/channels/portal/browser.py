@@ -48,10 +48,10 @@ def running_portal(repo: Path, port: int, *, workers: int = 1) -> Iterator[str]:
     command = [str(Path(sys.executable).parent / "coproduce"), "--repo", str(repo), "portal",
                "--port", str(port), "--workers", str(workers)]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith("COPRODUCE_")}
+    log = open(Path(tempfile.gettempdir()) / f"coproduce-portal-{port}.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(
-        command, env=env, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        command, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=log
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -63,21 +63,23 @@ def running_portal(repo: Path, port: int, *, workers: int = 1) -> Iterator[str]:
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(
-                        "the portal did not start: " + process.stderr.read().decode()  # type: ignore[union-attr]
+                        "the portal did not start: " + Path(log.name).read_text()
                     ) from None
                 time.sleep(0.2)
         yield base
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
+        # SIGTERM to uvicorn alone: it stops its workers, which finish recording to git (a
+        # signal to the whole group would also stop their git helper processes mid-write).
+        process.send_signal(signal.SIGTERM)
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
+            process.kill()
             process.wait(timeout=15)
-        if process.stderr is not None:
-            process.stderr.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # anything the group left behind
+        log.close()
+        Path(log.name).unlink(missing_ok=True)
 
 
 class Axe:

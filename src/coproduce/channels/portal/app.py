@@ -7,16 +7,20 @@ the command named.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from coproduce.channels.portal import lead, participant
 from coproduce.channels.portal.pages import Pages
 from coproduce.channels.portal.security import BodyLimit, RateLimit, SecurityHeaders
+from coproduce.channels.portal.sending import Recorder
 from coproduce.resources import builtin_templates_dir
 from coproduce.store.tokens import token_key
 from coproduce.workspace import Workspace, open_workspace
@@ -47,6 +51,7 @@ class Portal:
     unknown: RateLimit
     per_client: RateLimit
     logins: RateLimit
+    recorder: Recorder
 
 
 def create_app(workspace: Workspace, *, limits: Limits | None = None) -> FastAPI:
@@ -61,8 +66,15 @@ def create_app(workspace: Workspace, *, limits: Limits | None = None) -> FastAPI
         unknown=RateLimit(limits.unknown_links_per_client),
         per_client=RateLimit(limits.requests_per_client),
         logins=RateLimit(limits.lead_logins_per_client),
+        recorder=Recorder(workspace),
     )
-    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await run_in_threadpool(portal.recorder.flush)  # nothing journalled is left unrecorded
+
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.portal = portal
     css = (builtin_templates_dir() / "portal" / "portal.css").read_bytes()
 

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from coproduce.channels.portal.draft import FieldError
 from coproduce.channels.portal.passwords import check_password
-from coproduce.channels.portal.security import csrf_ok, csrf_token
+from coproduce.channels.portal.security import FORM, Form, csrf_ok, csrf_token
 from coproduce.channels.portal.session import (
     end_session,
     login_nonce,
@@ -59,11 +59,10 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
         return login_page(request, errors=[])
 
     @app.post("/lead/login")
-    async def login(request: Request) -> Response:
+    def login(request: Request, form: Form = FORM) -> Response:
         client = request.client.host if request.client else "unknown"
         if not portal.logins.allow(client):
             return pages.render("busy", status=429, page_title="Too many requests")
-        form = await request.form()
         nonce = request.cookies.get("coproduce_login", "")
         if not nonce or not csrf_ok(portal.key, "login:" + nonce, form.get("csrf")):
             return login_page(request, errors=[_error("email", "Please try again")], status=403)
@@ -91,11 +90,10 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
         return session
 
     @app.post("/lead/logout")
-    async def logout(request: Request) -> Response:
+    def logout(request: Request, form: Form = FORM) -> Response:
         session = session_or_login(request)
         if isinstance(session, Response):
             return session
-        form = await request.form()
         if not csrf_ok(portal.key, session.value, form.get("csrf")):
             return pages.render("busy", status=403, page_title="Please try again")
         response = RedirectResponse("/lead/login", status_code=303)
@@ -137,11 +135,10 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
         )  # fmt: skip
 
     @app.post("/lead/c/{cycle_id}/late")
-    async def late(request: Request, cycle_id: str) -> Response:
+    def late(request: Request, cycle_id: str, form: Form = FORM) -> Response:
         session = session_or_login(request)
         if isinstance(session, Response):
             return session
-        form = await request.form()
         if not csrf_ok(portal.key, session.value, form.get("csrf")):
             return pages.render("busy", status=403, page_title="Please try again")
         try:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.background import BackgroundTask
 
 from coproduce.channels.portal.draft import (
     CONSENT_LABELS,
@@ -22,7 +23,7 @@ from coproduce.channels.portal.draft import (
     read_form,
 )
 from coproduce.channels.portal.preview import redline_html
-from coproduce.channels.portal.security import csrf_ok, csrf_token
+from coproduce.channels.portal.security import FORM, Form, csrf_ok, csrf_token
 from coproduce.channels.portal.sending import send_items
 from coproduce.channels.portal.view import PageView, build_view
 from coproduce.errors import CoproduceError
@@ -103,13 +104,14 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
             )
         return visit
 
-    async def open_post(request: Request, token: str) -> tuple[Visit, dict[str, Any]] | Response:
+    def open_post(
+        request: Request, token: str, form: dict[str, Any]
+    ) -> tuple[Visit, dict[str, Any]] | Response:
         visit = open_visit(request, token)
         if isinstance(visit, Response):
             return visit
         if not portal.per_token.allow(visit.subject):
             return pages.render("busy", status=429, page_title="Too many requests")
-        form = dict(await request.form())
         if not csrf_ok(portal.key, visit.subject, form.get("csrf")):
             return pages.render("expired-form", status=403, page_title="Please try again",
                                 **visit.context())  # fmt: skip
@@ -134,8 +136,8 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
         return draft_page(visit, errors=[], saved=saved)
 
     @app.post("/r/{token}")
-    async def save(request: Request, token: str) -> Response:
-        opened = await open_post(request, token)
+    def save(request: Request, token: str, form: Form = FORM) -> Response:
+        opened = open_post(request, token, form)
         if isinstance(opened, Response):
             return opened
         visit, form = opened
@@ -169,8 +171,8 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
                             submissions=items, **visit.context())  # fmt: skip
 
     @app.post("/r/{token}/send")
-    async def send(request: Request, token: str) -> Response:
-        opened = await open_post(request, token)
+    def send(request: Request, token: str, form: Form = FORM) -> Response:
+        opened = open_post(request, token, form)
         if isinstance(opened, Response):
             return opened
         visit, form = opened
@@ -194,7 +196,12 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
             sent={**visit.draft.sent, nonce: [s.__dict__ for s in sent]},
         )
         visit.save()
-        return RedirectResponse(f"/r/{token}/sent/{nonce}", status_code=303)
+        # Acknowledged once journalled; git is written after the response, batched per process.
+        return RedirectResponse(
+            f"/r/{token}/sent/{nonce}",
+            status_code=303,
+            background=BackgroundTask(portal.recorder.run, cycle_id=visit.view.cycle.id),
+        )
 
     @app.get("/r/{token}/sent/{nonce}")
     def sent(request: Request, token: str, nonce: str) -> Response:
@@ -208,8 +215,8 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
                             **visit.context())  # fmt: skip
 
     @app.post("/r/{token}/opt-out")
-    async def opt_out(request: Request, token: str) -> Response:
-        opened = await open_post(request, token)
+    def opt_out(request: Request, token: str, form: Form = FORM) -> Response:
+        opened = open_post(request, token, form)
         if isinstance(opened, Response):
             return opened
         visit, _form = opened

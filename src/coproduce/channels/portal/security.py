@@ -15,6 +15,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from fastapi import Depends, Request
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -149,3 +151,12 @@ class RateLimit:
                 start, count = now, 0
             self._counts[key] = (start, count + 1)
             return count < self.limit
+
+
+async def read_form(request: Request) -> dict[str, Any]:
+    """Return the request's form fields (parsed in the event loop; the route runs in a thread)."""
+    return dict(await request.form())
+
+
+Form = dict[str, Any]
+FORM: Any = Depends(read_form)

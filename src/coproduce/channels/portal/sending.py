@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 from coproduce.channels.safeguarding import hold_concern, route_concern, safeguarding_from
 from coproduce.channels.submit import contact_of
@@ -67,10 +68,6 @@ def send_items(
                 key=key,
             )
         )
-    try:
-        record_pending(repo=workspace.repo, register=workspace.register, cycle_id=cycle_id)
-    except CoproduceError as e:  # journalled is safe: the next recording run writes git
-        log.warning("feedback journalled but not yet recorded in git: %s", e)
     for path in held:
         try:
             route_concern(guard, path)
@@ -85,3 +82,49 @@ def send_items(
         )
         for label, r in zip(labels, receipts, strict=True)
     ]
+
+
+@dataclass
+class Recorder:
+    """Write journalled feedback to git after the responses, one run at a time per process.
+
+    A send asks for a run; if one is already going, it is asked to go round once more, so
+    every entry is recorded and a burst of sends becomes one commit, not one each.
+    """
+
+    workspace: Workspace
+    _guard: threading.Lock = field(default_factory=threading.Lock)
+    _running: bool = False
+    _again: set[str] = field(default_factory=set)
+
+    def run(self, *, cycle_id: str) -> None:
+        """Record ``cycle_id``'s pending entries (now, or by the run already under way)."""
+        with self._guard:
+            self._again.add(cycle_id)
+            if self._running:
+                return
+            self._running = True
+        try:
+            while True:
+                with self._guard:
+                    if not self._again:
+                        self._running = False
+                        return
+                    cycle = self._again.pop()
+                try:
+                    record_pending(
+                        repo=self.workspace.repo, register=self.workspace.register, cycle_id=cycle
+                    )
+                except CoproduceError as e:  # journalled is safe: the next run writes git
+                    log.warning("feedback journalled but not yet recorded in git: %s", e)
+        except BaseException:
+            with self._guard:
+                self._running = False
+            raise
+
+    def flush(self) -> None:
+        """Record every cycle's pending entries (when the process stops)."""
+        try:
+            record_pending(repo=self.workspace.repo, register=self.workspace.register)
+        except CoproduceError as e:
+            log.warning("feedback journalled but not yet recorded in git: %s", e)
