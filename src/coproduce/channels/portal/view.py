@@ -104,19 +104,7 @@ def build_view(workspace: Workspace, *, cycle_id: str, participant_id: str) -> P
     known = [*BUILT_IN_AUDIENCES, *workspace.settings.audiences]
     audience = next((a for a in known if a.id == person.audience), None)
     youth = bool(audience and audience.youth) or person.is_minor
-    parent = _document(workspace.repo, cycle.slug, cycle.proposed)
-    twin = _twin(workspace.repo, cycle.slug, cycle.proposed) if youth else None
-    shown = twin or parent
-    mapping = map_twin(parent, twin) if twin is not None else None
-    sections = []
-    intro = [b for b in shown.blocks if b.section == PREAMBLE and not isinstance(b, Heading)]
-    for heading in shown.iter_headings():
-        if mapping is not None:
-            parents = [p.parent for p in mapping.pairs if p.twin == heading.id]
-            target = parents[0] if parents else None
-        else:
-            target = heading.id
-        sections.append(_section(shown, heading, target))
+    title, intro, sections = _sections(workspace.repo, cycle.slug, cycle.proposed, youth=youth)
     questions = [
         QuestionView(
             id=q.id,
@@ -130,11 +118,37 @@ def build_view(workspace: Workspace, *, cycle_id: str, participant_id: str) -> P
         cycle=cycle,
         person=person,
         youth=youth,
-        title=shown.meta.title,
+        title=title,
         sections=sections,
         questions=questions,
-        intro=render_blocks_html(intro),
+        intro=intro,
     )
+
+
+def _sections(
+    repo: GuidanceRepo, slug: str, rev: str, *, youth: bool
+) -> tuple[str, Markup, list[SectionView]]:
+    """Return the title, introduction and sections shown (rendered once per commit)."""
+    key = (f"portal-sections:{slug}:{youth}", rev)
+    cached = repo.parsed_blobs.get(key)
+    if isinstance(cached, tuple):
+        return cached
+    parent = _document(repo, slug, rev)
+    twin = _twin(repo, slug, rev) if youth else None
+    shown = twin or parent
+    mapping = map_twin(parent, twin) if twin is not None else None
+    sections = []
+    intro = [b for b in shown.blocks if b.section == PREAMBLE and not isinstance(b, Heading)]
+    for heading in shown.iter_headings():
+        if mapping is not None:
+            parents = [p.parent for p in mapping.pairs if p.twin == heading.id]
+            target = parents[0] if parents else None
+        else:
+            target = heading.id
+        sections.append(_section(shown, heading, target))
+    found = (shown.meta.title, render_blocks_html(intro), sections)
+    repo.parsed_blobs[key] = found
+    return found
 
 
 def _section(document: Document, heading: Heading, parent: str | None) -> SectionView:
