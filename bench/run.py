@@ -15,6 +15,7 @@ BENCHMARKS = [
     "writers_bench.py",
     "pack_bench.py",
     "reply_bench.py",
+    "portal_bench.py",
 ]
 
 

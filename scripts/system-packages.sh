@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests use as independent readers, when they are missing.
+# Install the Debian packages the tests use (independent readers, a browser), when missing.
 set -euo pipefail
 need=()
 command -v pandoc >/dev/null 2>&1 || need+=(pandoc)
@@ -8,6 +8,9 @@ python3 -c "import uno" >/dev/null 2>&1 || [ -e /usr/lib/python3/dist-packages/u
 command -v git >/dev/null 2>&1 || need+=(git)
 # A real PostgreSQL server for the register tests (started on loopback by the test fixtures).
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
+# The portal's browser tests: Debian's chromium (driven by Playwright) and npm (axe-core).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

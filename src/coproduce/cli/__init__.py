@@ -20,6 +20,7 @@ from coproduce.cli import (
     feedback,
     pack,
     participants,
+    portal,
     redline,
     review,
     triage,
@@ -77,6 +78,7 @@ for module in (
     demo,
     db,
     worker,
+    portal,
 ):
     module.register(app)
 

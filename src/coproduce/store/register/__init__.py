@@ -13,6 +13,7 @@ from coproduce.store.register.engine import DATABASE_ENV, DATABASE_FILE, default
 from coproduce.store.register.journal import Journal, JournalEntry
 from coproduce.store.register.messages import MessageEntry, MessageLog, NewMessage
 from coproduce.store.register.participants import ParticipantEntry, ParticipantQueries, email_key
+from coproduce.store.register.portal import LeadEntry, PortalLog
 from coproduce.store.register.responses import ResponseLog
 from coproduce.store.register.schema import (
     ALL_CYCLES,
@@ -30,6 +31,7 @@ __all__ = [
     "DATABASE_ENV",
     "DATABASE_FILE",
     "JournalEntry",
+    "LeadEntry",
     "MessageEntry",
     "NewMessage",
     "ParticipantEntry",
@@ -46,7 +48,7 @@ __all__ = [
 ]
 
 
-class Register(ParticipantQueries, MessageLog, ResponseLog, Journal):
+class Register(ParticipantQueries, MessageLog, ResponseLog, Journal, PortalLog):
     """The operational store behind one SQLAlchemy engine: personal data, the message queue,
     the submissions journal; its schema is migrated (see ``migrate``)."""
 

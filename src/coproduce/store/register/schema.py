@@ -1,5 +1,6 @@
 """The register's tables: participants, tokens, the message log, responses, opt-outs, and what
-many writers share: the submissions journal and the counters that allocate feedback ids.
+many writers share: the submissions journal and the counters that allocate feedback ids; and
+the comment portal's own: drafts kept against a token, late-feedback switches, leads' logins.
 
 The schema is created and upgraded by the migrations in ``migrations/`` (``coproduce db
 upgrade``), never by ``create_all``; a test checks the two agree.
@@ -130,4 +131,28 @@ counters = Table(
     metadata,
     Column("name", String(64), primary_key=True),
     Column("value", Integer, nullable=False),
+)
+portal_drafts = Table(
+    "portal_drafts",
+    metadata,
+    Column("participant_id", String(100), primary_key=True),
+    Column("cycle", String(100), primary_key=True),
+    Column("data", JSON, nullable=False),
+    Column("updated", UtcDateTime, nullable=False),
+)
+portal_late = Table(
+    "portal_late",
+    metadata,
+    Column("cycle", String(100), primary_key=True),
+    Column("allowed", Boolean, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+)
+portal_leads = Table(
+    "portal_leads",
+    metadata,
+    Column("email", String(320), primary_key=True),
+    Column("password_hash", Text, nullable=False),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("locked_until", UtcDateTime),
+    Column("added", UtcDateTime, nullable=False),
 )

@@ -1,0 +1,247 @@
+"""A participant's pages, all under their personal link ``/r/<token>``.
+
+The draft page (sections, suggestions with a redline preview, questions, a general comment,
+consent), save-and-come-back, check your answers, send, the confirmation with references, and
+opting out. An unknown, expired or erased link gets one page that never says which it was.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.background import BackgroundTask
+
+from coproduce.channels.portal.draft import (
+    CONSENT_LABELS,
+    Draft,
+    FieldError,
+    check_ready,
+    iter_submissions,
+    read_form,
+)
+from coproduce.channels.portal.preview import redline_html
+from coproduce.channels.portal.security import FORM, Form, csrf_ok, csrf_token
+from coproduce.channels.portal.sending import send_items
+from coproduce.channels.portal.view import PageView, build_view
+from coproduce.errors import CoproduceError
+from coproduce.store.tokens import hash_token, verify_token
+
+if TYPE_CHECKING:
+    from coproduce.channels.portal.app import Portal
+
+
+class Visit:
+    """One request on a personal link: who it is, their page, their draft."""
+
+    def __init__(self, portal: Portal, token: str, view: PageView) -> None:
+        self.portal = portal
+        self.token = token
+        self.view = view
+        self.subject = hash_token(token)
+        register = portal.workspace.register
+        data = register.read_draft(participant_id=view.person.id, cycle=view.cycle.id)
+        self.draft = Draft.model_validate(data) if data else Draft()
+
+    @property
+    def csrf(self) -> str:
+        return csrf_token(self.portal.key, self.subject)
+
+    @property
+    def late_allowed(self) -> bool:
+        return self.portal.workspace.register.late_allowed(self.view.cycle.id)
+
+    def save(self) -> None:
+        self.portal.workspace.register.save_draft(
+            participant_id=self.view.person.id,
+            cycle=self.view.cycle.id,
+            data=self.draft.model_dump(mode="json"),
+        )
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        return {
+            "token": self.token,
+            "view": self.view,
+            "draft": self.draft,
+            "csrf": self.csrf,
+            "consent_labels": CONSENT_LABELS,
+            "closes": _day(self.view.cycle.closes),
+            "late": self.view.closed,
+            **extra,
+        }
+
+
+def _day(when: Any) -> str:
+    return f"{when.day} {when:%B %Y}"
+
+
+def add_routes(app: FastAPI, portal: Portal) -> None:
+    """Mount the participant's routes on ``app``."""
+    pages = portal.pages
+
+    def client(request: Request) -> str:
+        return request.client.host if request.client else "unknown"
+
+    def open_visit(request: Request, token: str) -> Visit | Response:
+        if not portal.per_client.allow(client(request)):
+            return pages.render("busy", status=429, page_title="Too many requests")
+        found = verify_token(portal.workspace.register, token)
+        if found is None:
+            if not portal.unknown.allow(client(request)):
+                return pages.render("busy", status=429, page_title="Too many requests")
+            return pages.render("unknown", status=404, page_title="This link does not work")
+        participant_id, cycle_id = found
+        try:
+            view = build_view(portal.workspace, cycle_id=cycle_id, participant_id=participant_id)
+        except CoproduceError:
+            return pages.render("unknown", status=404, page_title="This link does not work")
+        visit = Visit(portal, token, view)
+        if view.closed and not visit.late_allowed:
+            return pages.render(
+                "closed", status=410, page_title="This review has closed", **visit.context()
+            )
+        return visit
+
+    def open_post(
+        request: Request, token: str, form: dict[str, Any]
+    ) -> tuple[Visit, dict[str, Any]] | Response:
+        visit = open_visit(request, token)
+        if isinstance(visit, Response):
+            return visit
+        if not portal.per_token.allow(visit.subject):
+            return pages.render("busy", status=429, page_title="Too many requests")
+        if not csrf_ok(portal.key, visit.subject, form.get("csrf")):
+            return pages.render("expired-form", status=403, page_title="Please try again",
+                                **visit.context())  # fmt: skip
+        return visit, form
+
+    def draft_page(visit: Visit, *, errors: list[FieldError], status: int = 200,
+                   preview: bool = False, saved: bool = False) -> Response:  # fmt: skip
+        previews = {}
+        if preview:
+            for section in visit.view.sections:
+                if suggested := visit.draft.suggestions.get(section.id):
+                    previews[section.id] = redline_html(section.text, suggested)
+        title = ("Error: " if errors else "") + visit.view.title
+        return pages.render("draft", status=status, page_title=title, errors=errors,
+                            previews=previews, saved=saved, **visit.context())  # fmt: skip
+
+    @app.get("/r/{token}")
+    def show(request: Request, token: str, saved: bool = False) -> Response:
+        visit = open_visit(request, token)
+        if isinstance(visit, Response):
+            return visit
+        return draft_page(visit, errors=[], saved=saved)
+
+    @app.post("/r/{token}")
+    def save(request: Request, token: str, form: Form = FORM) -> Response:
+        opened = open_post(request, token, form)
+        if isinstance(opened, Response):
+            return opened
+        visit, form = opened
+        errors = read_form(form, visit.view, visit.draft)
+        visit.save()  # what can be kept is kept, even when something is wrong
+        action = form.get("action")
+        if errors:
+            return draft_page(visit, errors=errors, status=400)
+        if action == "preview":
+            return draft_page(visit, errors=[], preview=True)
+        if action == "check":
+            problems = check_ready(visit.draft, visit.view)
+            if problems:
+                return draft_page(visit, errors=problems, status=400)
+            return RedirectResponse(f"/r/{token}/check", status_code=303)
+        return RedirectResponse(f"/r/{token}?saved=true", status_code=303)
+
+    @app.get("/r/{token}/check")
+    def check(request: Request, token: str) -> Response:
+        visit = open_visit(request, token)
+        if isinstance(visit, Response):
+            return visit
+        if check_ready(visit.draft, visit.view):
+            return RedirectResponse(f"/r/{token}", status_code=303)
+        if not visit.draft.nonce:
+            visit.draft.nonce = secrets.token_urlsafe(18)
+            visit.save()
+        items = iter_submissions(visit.draft, visit.view)
+        return pages.render("check", page_title="Check your answers before sending",
+                            items=[_label(visit.view, s) for s in items],
+                            submissions=items, **visit.context())  # fmt: skip
+
+    @app.post("/r/{token}/send")
+    def send(request: Request, token: str, form: Form = FORM) -> Response:
+        opened = open_post(request, token, form)
+        if isinstance(opened, Response):
+            return opened
+        visit, form = opened
+        nonce = form.get("nonce")
+        if isinstance(nonce, str) and nonce in visit.draft.sent:
+            return RedirectResponse(f"/r/{token}/sent/{nonce}", status_code=303)
+        if not isinstance(nonce, str) or not nonce or nonce != visit.draft.nonce:
+            return RedirectResponse(f"/r/{token}/check", status_code=303)
+        submissions = iter_submissions(visit.draft, visit.view)
+        if not submissions:
+            return RedirectResponse(f"/r/{token}", status_code=303)
+        sent = send_items(
+            portal.workspace, cycle_id=visit.view.cycle.id, submissions=submissions,
+            nonce=nonce, labels=[_label(visit.view, s)["what"] for s in submissions],
+        )  # fmt: skip
+        if visit.draft.consent in ("named", "anonymous") and not visit.view.minor:
+            named = visit.draft.consent == "named"
+            portal.workspace.register.set_consent_named(visit.view.person.id, named)
+        visit.draft = Draft(
+            consent=visit.draft.consent,
+            sent={**visit.draft.sent, nonce: [s.__dict__ for s in sent]},
+        )
+        visit.save()
+        # Acknowledged once journalled; git is written after the response, batched per process.
+        return RedirectResponse(
+            f"/r/{token}/sent/{nonce}",
+            status_code=303,
+            background=BackgroundTask(portal.recorder.run, cycle_id=visit.view.cycle.id),
+        )
+
+    @app.get("/r/{token}/sent/{nonce}")
+    def sent(request: Request, token: str, nonce: str) -> Response:
+        visit = open_visit(request, token)
+        if isinstance(visit, Response):
+            return visit
+        items = visit.draft.sent.get(nonce)
+        if items is None:
+            return RedirectResponse(f"/r/{token}", status_code=303)
+        return pages.render("sent", page_title="Feedback received", sent=items,
+                            **visit.context())  # fmt: skip
+
+    @app.post("/r/{token}/opt-out")
+    def opt_out(request: Request, token: str, form: Form = FORM) -> Response:
+        opened = open_post(request, token, form)
+        if isinstance(opened, Response):
+            return opened
+        visit, _form = opened
+        portal.workspace.register.add_opt_out(visit.view.person.id, cycle=visit.view.cycle.id)
+        return pages.render("opted-out", page_title="You will get no more emails about this",
+                            **visit.context())  # fmt: skip
+
+
+def _label(view: PageView, submission: Any) -> dict[str, Any]:
+    """Return how an item is described back to the person: what, where, and the words."""
+    where = ""
+    shown = None
+    if submission.section:
+        shown = next((s for s in view.sections if s.parent == submission.section), None)
+        where = shown.heading if shown else submission.section
+    if submission.kind == "answer":
+        question = next((q for q in view.questions if q.id == submission.question), None)
+        what = "Your answer to: " + (question.text if question else str(submission.question))
+    elif submission.kind == "suggestion":
+        what = f"Your suggested wording for “{where}”"
+    elif submission.section:
+        what = f"Your comment on “{where}”"
+    else:
+        what = "Your general comment"
+    redline = ""
+    if submission.suggestion and shown is not None:
+        redline = redline_html(shown.text, submission.suggestion)
+    return {"what": what, "text": submission.text, "suggestion": redline}
