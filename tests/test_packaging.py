@@ -105,6 +105,9 @@ def install_wheel(tmp_path: Path) -> Path:
     python = str(venv / "bin" / "python")
     offline = ["install", "--quiet", "--no-index", "--find-links", str(WHEELHOUSE), str(wheel)]
     if pip(python, *offline, check=False).returncode != 0:
+        # An older coproduce wheel of the same version would be taken, with its older needs.
+        for stale in WHEELHOUSE.glob("coproduce-*.whl"):
+            stale.unlink()
         constraints = str(CHECKOUT / "constraints.txt")
         pip(
             sys.executable, "wheel", "--quiet", "-c", constraints, "-w", str(WHEELHOUSE), str(wheel)

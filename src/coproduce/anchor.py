@@ -91,7 +91,7 @@ def place_anchor(
     ids = document.section_ids()
     named = section if section in ids else None
     order = ([named] if named else []) + [s for s in ids if s != named]
-    texts = {s: section_text(document, s) for s in order}
+    texts = _Texts(document)  # read a section only when a stage needs it
     quote = quote.strip()
     if not quote and not (prefix.strip() or suffix.strip()):
         if named:
@@ -121,6 +121,18 @@ def place_anchor(
         suffix=suffix[:CONTEXT],
         status=AnchorStatus.ORPHANED,
     )
+
+
+class _Texts(dict[str, str]):
+    """Section texts of one document, read on first use."""
+
+    def __init__(self, document: Document) -> None:
+        super().__init__()
+        self.document = document
+
+    def __missing__(self, section: str) -> str:
+        self[section] = text = section_text(self.document, section)
+        return text
 
 
 def reanchor(document: Document, anchor: Anchor) -> Anchor:

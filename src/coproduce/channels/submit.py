@@ -131,9 +131,10 @@ def submit_all(
         if progress is not None:
             progress(len(accepted))
 
+    known |= register.known_keys(key for _, key, _ in queue)
     try:
         for submission, key, contact in queue:
-            if key in known or register.find_submission(key) is not None:
+            if key in known:
                 accepted.append((key, None, None))
                 continue
             known.add(key)

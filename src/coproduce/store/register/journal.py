@@ -86,7 +86,7 @@ class Journal(RegisterBase):
         """
         try:
             with self._lock, self._engine.begin() as conn:
-                return [self._insert(conn, row, floor) for row in rows]
+                return self._insert_all(conn, rows, floor)
         except IntegrityError as e:
             if len(rows) > 1:
                 return [self.add_submissions([row], floor=floor)[0] for row in rows]
@@ -99,21 +99,55 @@ class Journal(RegisterBase):
                 raise
             raise CoproduceError(f"cannot journal the submission: {reason(e)}") from e
 
-    def _insert(
-        self, conn: Connection, fields: dict[str, Any], floor: int
-    ) -> tuple[JournalEntry, bool]:
-        found = conn.execute(select(submissions).where(submissions.c.key == fields["key"])).first()
-        if found is not None:
-            return JournalEntry.model_validate(found._asdict()), True
-        respond = fields.get("respond", True)
-        row = {k: v for k, v in fields.items() if k != "respond"}
-        row["feedback_id"] = f"FB-{self._next_number(conn, floor):04d}"
-        seq = conn.scalar(submissions.insert().values(**row).returning(submissions.c.seq))
-        if respond:
-            self._respond(
-                conn, cycle=row["cycle"], participant_id=row["participant_id"], at=row["received"]
+    def _insert_all(
+        self, conn: Connection, rows: Sequence[dict[str, Any]], floor: int
+    ) -> list[tuple[JournalEntry, bool]]:
+        # Set-wise: the keys already there in one query, the ids in one counter step, the
+        # rows in one executemany, and who responded in another.
+        keys = list(dict.fromkeys(row["key"] for row in rows))
+        before = {e.key: e for e in self._entries(conn, keys)}
+        new: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            if row["key"] not in before:
+                new.setdefault(row["key"], row)  # the first of a repeat is the one journalled
+        fresh = list(new.values())
+        if fresh:
+            top = self._next_number(conn, floor, by=len(fresh))
+            conn.execute(
+                submissions.insert(),
+                [
+                    {
+                        **{k: v for k, v in row.items() if k != "respond"},
+                        "feedback_id": f"FB-{top - len(fresh) + n:04d}",
+                    }
+                    for n, row in enumerate(fresh, start=1)
+                ],
             )
-        return JournalEntry.model_validate({**row, "seq": seq}), False
+            self._respond(conn, [r for r in fresh if r.get("respond", True)])
+        after = {e.key: e for e in self._entries(conn, list(new))}
+        seen: set[str] = set()
+        out = []
+        for row in rows:
+            key = row["key"]
+            if key in before:
+                out.append((before[key], True))
+            else:
+                out.append((after[key], key in seen))
+                seen.add(key)
+        return out
+
+    def _entries(self, conn: Connection, keys: list[str]) -> list[JournalEntry]:
+        found: list[JournalEntry] = []
+        for start in range(0, len(keys), CHUNK):
+            query = select(submissions).where(submissions.c.key.in_(keys[start : start + CHUNK]))
+            found.extend(JournalEntry.model_validate(r._asdict()) for r in conn.execute(query))
+        return found
+
+    def known_keys(self, keys: Iterable[str]) -> set[str]:
+        """Return which of ``keys`` are journalled already."""
+        wanted = list(dict.fromkeys(keys))
+        with self.transaction() as conn:
+            return {e.key for e in self._entries(conn, wanted)}
 
     def find_submission(self, key: str) -> JournalEntry | None:
         """Return the journal entry with idempotency ``key``, or None."""
@@ -167,19 +201,29 @@ class Journal(RegisterBase):
                     .values(recorded=now, recorded_commit=commit)
                 )
 
-    def _next_number(self, conn: Connection, floor: int) -> int:
-        # One atomic statement: creates the counter above ``floor`` or adds one to it. The row
-        # stays locked (PostgreSQL) or the database stays reserved (SQLite) until commit.
+    def _next_number(self, conn: Connection, floor: int, *, by: int = 1) -> int:
+        # One atomic statement: creates the counter above ``floor`` or adds ``by`` to it and
+        # returns the highest number taken. The row stays locked (PostgreSQL) or the database
+        # stays reserved (SQLite) until commit.
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
-        statement = insert(counters).values(name=FEEDBACK_COUNTER, value=floor + 1)
+        statement = insert(counters).values(name=FEEDBACK_COUNTER, value=floor + by)
         upsert = statement.on_conflict_do_update(
-            index_elements=[counters.c.name], set_={"value": counters.c.value + 1}
+            index_elements=[counters.c.name], set_={"value": counters.c.value + by}
         )
         return int(conn.scalar(upsert.returning(counters.c.value)) or 0)
 
-    def _respond(
-        self, conn: Connection, *, cycle: str, participant_id: str, at: dt.datetime
-    ) -> None:
+    def _respond(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        # The earliest time each person responded on each cycle; a later one changes nothing.
+        first: dict[tuple[str, str], dt.datetime] = {}
+        for row in rows:
+            at = first.setdefault((row["cycle"], row["participant_id"]), row["received"])
+            first[row["cycle"], row["participant_id"]] = min(at, row["received"])
+        if not first:
+            return
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
-        statement = insert(responses).values(cycle=cycle, participant_id=participant_id, at=at)
-        conn.execute(statement.on_conflict_do_nothing(index_elements=["cycle", "participant_id"]))
+        statement = insert(responses).on_conflict_do_nothing(
+            index_elements=["cycle", "participant_id"]
+        )
+        conn.execute(
+            statement, [{"cycle": c, "participant_id": p, "at": at} for (c, p), at in first.items()]
+        )
