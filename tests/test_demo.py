@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from coproduce.resources import sample_guidance_dir
 
@@ -46,15 +47,37 @@ def test_the_demo_runs_a_whole_cycle_and_says_what_it_made(tmp_path: Path) -> No
         assert str(outputs / name) in result.stdout
     repo = workspace / "guidance"
     outbox = list((repo / ".coproduce" / "outbox").glob("*.eml"))
-    # 20 invitations; reminders only to the 11 who had not commented by then; and all 20 told
+    # 20 invitations; reminders only to those who had not answered by then; all 20 told
     # when the review closed
-    assert len(outbox) == 51
+    reminders = [p for p in outbox if p.name.startswith("remind")]
+    assert f"{len(reminders)} reminders to those who have not responded" in result.stdout
+    assert 0 < len(reminders) < 20
+    assert len([p for p in outbox if p.name.startswith("invite.")]) == 20
     assert len([p for p in outbox if p.name.startswith("closed.")]) == 20
     assert "20 participants told it has closed" in result.stdout
+    # nine people answered through the portal's pages, one replied in Word, a survey came in
+    assert "9 people sent their answers" in result.stdout
     feedback = sorted((repo / "reviews").glob("*/feedback/FB-*.yaml"))
-    assert len(feedback) == 10
+    channels = [yaml.safe_load(f.read_text())["channel"] for f in feedback]
+    assert channels.count("portal") >= 9 and "docx" in channels and "survey" in channels
     assert "late: true" in feedback[-1].read_text()
     assert all("late: false" in f.read_text() for f in feedback[:-1])
+    # every item triaged from the sheet; accepted suggestions made in commits naming them
+    dispositions = list((repo / "reviews").glob("*/dispositions/FB-*.yaml"))
+    assert len(dispositions) == len(feedback)
+    trailers = subprocess.run(
+        ["git", "log", "--format=%(trailers:key=Feedback,valueonly)"],
+        cwd=repo, capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    assert len(trailers) >= 4
+    (pack,) = [p for p in (outputs / "pack").iterdir() if p.is_dir()]
+    assert (pack / "manifest.json").is_file() and pack.with_suffix(".zip").is_file()
+    proposed = subprocess.run(
+        ["pandoc", "--track-changes=accept", "-t", "plain",
+         str(pack / "exploitation-protocol-tracked-changes.docx")],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "social media or bank accounts" in " ".join(proposed.split())
     log = subprocess.run(
         ["git", "log", "--format=%an|%s"], cwd=repo, capture_output=True, text=True, check=True
     ).stdout

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coproduce.defaults import STATE_DIR_NAME
-from coproduce.errors import ConflictError
+from coproduce.errors import ConflictError, CoproduceError
 from coproduce.models import Person
 from coproduce.resources import sample_guidance_dir
 
@@ -74,10 +74,15 @@ def iter_steps() -> Iterator[Step]:
     yield "Write the tracked-change redline v1.0 -> draft", _redline
     yield "Import participants into the register (outside git)", _participants
     yield "Launch the review (Prefect flow): invitations", _launch
-    yield "Comments arrive through the feedback intake", _comments
+    yield "Participants answer on the portal, from their invitation's link (HTTP)", _portal
+    yield "A practitioner's Word reply (tracked changes and comments) is imported", _word_reply
+    yield "A youth worker's survey export is imported", _survey
     yield "Send a reminder round (Prefect flow)", _remind
     yield "Close the review (Prefect flow)", _close
     yield "A late comment after close is kept, marked late", _late_comment
+    yield "Triage in a spreadsheet: exported, filled in, imported", _triage
+    yield "The lead makes the accepted changes, each commit naming its feedback", _act
+    yield "Triage finished, sent to the board: the sign-off pack", _pack
 
 
 def finish(run: DemoRun) -> None:
@@ -253,11 +258,174 @@ def _record_comments(run: DemoRun, comments: list[dict[str, Any]]) -> list[Any]:
     ]
 
 
-def _comments(run: DemoRun) -> str:
-    items = _record_comments(run, _portal_comments()[:-1])
-    anchored = sum(1 for i in items if i.anchor and i.anchor.status.value == "exact")
-    run.figures["feedback"] = len(items)
-    return f"{len(items)} comments committed as FB-0001..FB-{len(items):04d}, {anchored} anchored"
+def _portal(run: DemoRun) -> str:
+    import httpx
+
+    from coproduce.demo import portal
+
+    workspace, cycle = _workspace(run), _cycle(run)
+    outbox = Path(workspace.repo.state_dir) / "outbox"
+    references: list[str] = []
+    people = {p.email.lower(): p for p in workspace.register.iter_participants()}
+    with portal.serving(workspace) as base, httpx.Client(base_url=base, timeout=60) as client:
+        for said in _portal_comments()[:-1]:
+            person = people[said["email"].lower()]
+            link = portal.read_invitation(outbox, said["email"], cycle)
+            references += portal.answer(
+                client,
+                link.token,
+                section=said.get("section"),
+                comment=" ".join(str(said["comment"]).split()),
+                quote=said.get("quote", ""),
+                suggestion=said.get("suggestion"),
+                consent="named" if person.consent_named else "anonymous",
+            )
+    run.figures["portal"] = len(references)
+    return (
+        f"{len(references)} people sent their answers; confirmation references {_span(references)}"
+    )
+
+
+def _word_reply(run: DemoRun) -> str:
+    import yaml
+
+    from coproduce.channels.gather import import_files
+    from coproduce.demo import portal, reply
+
+    workspace, cycle = _workspace(run), _cycle(run)
+    notes = yaml.safe_load(
+        (sample_guidance_dir() / "demo" / "responses" / "word-reply-notes.yaml").read_text("utf-8")
+    )
+    outbox = Path(workspace.repo.state_dir) / "outbox"
+    sent = portal.read_invitation(outbox, notes["returned_by"], cycle).draft
+    if sent is None:
+        raise CoproduceError(f"the invitation to {notes['returned_by']} had no Word draft")
+    person = workspace.register.emails_in_use([notes["returned_by"]])
+    participant = next(iter(person.values()))
+    made = reply.make_reply(
+        sent,
+        run.workspace / "outputs" / notes["file"],
+        notes={**notes, "author": notes.get("author", "S. O Briain")},
+        properties={
+            "cycle": cycle,
+            "version": load_cycle_proposed(workspace, cycle),
+            "participant": participant,
+        },
+    )
+    report = import_files(
+        repo=workspace.repo,
+        register=workspace.register,
+        cycle_id=cycle,
+        paths=[made.path],
+        audiences=workspace.settings.all_audiences(),
+    )
+    run.outputs["a returned Word reply"] = made.path
+    return f"{len(report.recorded)} items from {made.path.name} ({made.edited_by})"
+
+
+def _survey(run: DemoRun) -> str:
+    from coproduce.channels.gather import import_files
+    from coproduce.channels.safeguarding import safeguarding_from
+    from coproduce.channels.survey_map import ColumnMap
+
+    workspace, cycle = _workspace(run), _cycle(run)
+    flags = ["respondent=respondent", *(f"question:q{n}=q{n}" for n in range(1, 6))]
+    report = import_files(
+        repo=workspace.repo,
+        register=workspace.register,
+        cycle_id=cycle,
+        paths=[sample_guidance_dir() / "demo" / "responses" / "survey.csv"],
+        audiences=workspace.settings.all_audiences(),
+        mapping=ColumnMap.build(flags, None),
+        default_audience="young-people",
+        safeguarding=safeguarding_from(workspace.settings),
+    )
+    held = [i.id for i in report.recorded if i.safeguarding_concern]
+    line = f"{len(report.recorded)} answers from young people (anonymous)"
+    return line + (
+        f"; {len(held)} held for the safeguarding lead ({', '.join(held)})" if held else ""
+    )
+
+
+def _triage(run: DemoRun) -> str:
+    import yaml
+
+    from coproduce.demo import closing
+    from coproduce.files import write_atomically
+    from coproduce.triage.record import read_feedback
+    from coproduce.triage.sheet import export_sheet, import_sheet
+
+    repo, cycle = _repo(run), _cycle(run)
+    decisions = yaml.safe_load(_demo_file("triage.yaml"))
+    plan = closing.plan_triage(read_feedback(repo, cycle), decisions)
+    exported = run.workspace / "outputs" / "triage.xlsx"
+    filled = closing.fill_sheet(export_sheet(repo, cycle), plan)
+    write_atomically(exported, filled)
+    result = import_sheet(repo, cycle, filled, author=LEAD, what=exported.name)
+    run.outputs["triage sheet (filled in)"] = exported
+    run.figures["plan"] = plan
+    counts: dict[str, int] = {}
+    for outcome, _ in plan.outcomes.values():
+        counts[outcome] = counts.get(outcome, 0) + 1
+    shown = ", ".join(f"{n} {o.replace('-', ' ')}" for o, n in sorted(counts.items()))
+    return f"{len(result.changed)} outcomes recorded: {shown}"
+
+
+def _act(run: DemoRun) -> str:
+    import yaml
+
+    from coproduce.demo import closing
+
+    decisions = yaml.safe_load(_demo_file("triage.yaml"))
+    sources = [
+        *_portal_comments(),
+        *yaml.safe_load(_demo_file("word-reply-notes.yaml"))["comments"],
+    ]
+    plan = run.figures["plan"]
+    commits = closing.make_edits(
+        _repo(run), SLUG, plan, closing.suggested_wording(sources, decisions), author=LEAD
+    )
+    return f"{len(commits)} commits, each with a Feedback: trailer ({', '.join(plan.edits)})"
+
+
+def _pack(run: DemoRun) -> str:
+    from coproduce.pack.build import build_pack
+    from coproduce.review.lifecycle import finish_triage, send_to_board
+
+    workspace, cycle = _workspace(run), _cycle(run)
+    finish_triage(repo=workspace.repo, cycle_id=cycle, author=LEAD)
+    out = run.workspace / "outputs" / "pack"
+    out.mkdir(parents=True, exist_ok=True)
+    built = build_pack(
+        repo=workspace.repo, cycle_id=cycle, out_dir=out, author=LEAD, register=workspace.register
+    )
+    send_to_board(repo=workspace.repo, cycle_id=cycle, author=LEAD)
+    run.outputs["sign-off pack (folder)"] = built.folder
+    run.outputs["sign-off pack (zip)"] = built.zip
+    run.figures["pack"] = built
+    return f"{built.folder.name}: {len(built.manifest.files)} files, manifest and zip"
+
+
+def _cycle(run: DemoRun) -> str:
+    if run.cycle is None:
+        raise RuntimeError("the launch step has not run")
+    return run.cycle
+
+
+def _demo_file(name: str) -> str:
+    return (sample_guidance_dir() / "demo" / "responses" / name).read_text(encoding="utf-8")
+
+
+def _span(references: list[str]) -> str:
+    ordered = sorted(references)
+    return f"{ordered[0]}..{ordered[-1]}" if ordered else "none"
+
+
+def load_cycle_proposed(workspace: Workspace, cycle_id: str) -> str:
+    """Return the commit a cycle's draft was sent at (the version a reply names)."""
+    from coproduce.review import load_cycle
+
+    return load_cycle(workspace.repo, cycle_id).proposed
 
 
 def _late_comment(run: DemoRun) -> str:
