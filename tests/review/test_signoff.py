@@ -61,9 +61,19 @@ def approve(s: Scenario, **options: object) -> SignoffResult:
 
 def git(repo: GuidanceRepo, *args: str) -> str:
     return subprocess.run(
-        ["git", "-C", str(repo.root), "-c", "user.name=Alex Editor", "-c",
-         "user.email=alex.editor@example.org", *args],
-        capture_output=True, text=True, check=True,
+        [
+            "git",
+            "-C",
+            str(repo.root),
+            "-c",
+            "user.name=Alex Editor",
+            "-c",
+            "user.email=alex.editor@example.org",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
 
 
@@ -301,9 +311,7 @@ def tamper_uncommitted(s: Scenario, built: PackResult) -> str:
     return f"guidance/{SLUG}.md has changes not yet committed"
 
 
-@pytest.mark.parametrize(
-    "tamper", [tamper_file, tamper_manifest, tamper_text, tamper_uncommitted]
-)
+@pytest.mark.parametrize("tamper", [tamper_file, tamper_manifest, tamper_text, tamper_uncommitted])
 def test_a_pack_or_text_changed_after_the_pack_was_built_is_refused_and_nothing_is_written(
     packed: tuple[Scenario, PackResult], no_libreoffice: None, tamper: object
 ) -> None:
@@ -334,12 +342,12 @@ def test_refusals_name_what_is_wrong_in_one_line(
         with pytest.raises(error) as caught:
             approve(s, **options)
         assert words in caught.value.render() and "\n" not in caught.value.render()
-    with pytest.raises(NotFoundError, match="no manifest.json"):
+    with pytest.raises(NotFoundError, match=r"no manifest\.json"):
         approve(s, pack=built.folder.parent)
     assert snapshot(s.repo) == before
 
 
 def test_a_cycle_not_with_the_board_cannot_be_decided(tmp_path: Path) -> None:
     s = build_scenario(tmp_path / "repo")
-    with pytest.raises(CoproduceError, match="cannot approve review .* closed and awaiting"):
+    with pytest.raises(CoproduceError, match=r"cannot approve review .* closed and awaiting"):
         approve(s)
