@@ -77,6 +77,7 @@ def run_signoff(
     as_json: bool = False,
 ) -> None:
     """Check the decision, hand it to a waiting run or record it here, and report what it did."""
+    from coproduce.errors import CoproduceError
     from coproduce.models import SignoffResult
     from coproduce.review.signoff import check_sign_off, recorded_result, sign_off_answer
     from coproduce.store import parse_person
@@ -90,9 +91,15 @@ def run_signoff(
         "amendments": checked.decision.amendments,
         "decided": checked.decision.decided,
     }
-    resumed = _resume_waiting_run(repo, cycle_id, answer, pack)
-    if resumed is not None:
-        done = recorded_result(repo, cycle_id) if resumed else None
+    states = _resume_waiting_run(repo, cycle_id, answer, pack)
+    if states is not None:
+        ended = [s for s in states if s not in (None, "COMPLETED")]
+        if ended:
+            raise CoproduceError(
+                f"the waiting sign-off run of {cycle_id} ended {ended[0]}: its worker's log in "
+                "Prefect says why"
+            )
+        done = recorded_result(repo, cycle_id) if None not in states else None
         if done is None:
             info(
                 f"Handed the decision to the waiting sign-off run of {cycle_id}; its worker "
@@ -109,8 +116,9 @@ def run_signoff(
 
 def _resume_waiting_run(
     repo: GuidanceRepo, cycle_id: str, answer: dict[str, Any], pack: Path | None
-) -> bool | None:
-    """Resume a waiting await-signoff run: None when none waits, else whether it finished."""
+) -> list[str | None] | None:
+    """Resume the waiting await-signoff runs: None when none waits, else their final states
+    (None for a run still going after ``WAIT_S``, e.g. while no worker is running)."""
     from coproduce import runtime
 
     state_dir = Path(repo.state_dir)
@@ -125,7 +133,7 @@ def _resume_waiting_run(
     runs = tasks.resume_signoff(cycle_id, run_input)
     if not runs:
         return None
-    return all(tasks.wait_for_run(run, timeout_s=WAIT_S) == "COMPLETED" for run in runs)
+    return [tasks.wait_for_run(run, timeout_s=WAIT_S) for run in runs]
 
 
 def report(result: SignoffResult, *, as_json: bool) -> None:
