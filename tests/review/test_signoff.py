@@ -278,6 +278,22 @@ def test_the_same_decision_twice_changes_nothing_the_second_time(
     assert snapshot(s.repo) == before
 
 
+def test_an_approval_interrupted_after_its_commit_gets_its_tag_and_files_on_the_repeat(
+    packed: tuple[Scenario, PackResult], no_libreoffice: None
+) -> None:
+    s, _ = packed
+    first = approve(s)
+    git(s.repo, "tag", "-d", f"{SLUG}/v1.1")  # as if the process died after the commit
+    shutil.rmtree(s.repo.root / "published" / SLUG)
+    head = git(s.repo, "rev-parse", "HEAD")
+    again = approve(s)
+    assert again.repeated and (again.tag, again.commit) == (first.tag, first.commit)
+    assert "Minute: SPE 2026/14" in git(s.repo, "tag", "-l", "--format=%(contents)", again.tag)
+    assert [Path(p).name for p in again.published] == [Path(p).name for p in first.published]
+    assert all(Path(p).is_file() for p in again.published)
+    assert git(s.repo, "rev-parse", "HEAD") == head
+
+
 def tamper_file(s: Scenario, built: PackResult) -> str:
     path = built.folder / "cover-paper.html"
     path.write_text(path.read_text().replace("Escalation", "Escalashun"))
