@@ -30,7 +30,7 @@ def test_a_return_prints_where_the_cycle_went_and_when_people_hear_next(
     )
     assert (code, err) == (0, "")  # prefect was not imported either
     assert out.splitlines() == [
-        f"{s.cycle_id} is returned (back to triage); participants hear next by 2027-02-07"
+        f"{s.cycle_id} is returned: back to triage; participants hear next by 2027-02-07"
     ]
 
 
@@ -83,3 +83,17 @@ def test_an_approval_prints_the_tag_and_every_published_file_as_json(
     assert data["pack_manifest_sha256"] == built.manifest_sha256
     assert sorted(Path(p).suffix for p in data["published"]) == [".docx", ".html", ".pdf"]
     assert all(Path(p).is_file() for p in data["published"])
+
+
+def test_review_decide_is_the_older_form_of_the_same_decision(
+    packed: tuple[Scenario, PackResult],
+) -> None:
+    s, _ = packed
+    done = run(
+        s.repo, "review", "decide", s.cycle_id, "--outcome", "rejected", "--decided-by", BOARD,
+        "--decided", "2027-01-10", "--notes", "Start again with young people",
+    )  # fmt: skip
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines() == [
+        f"{s.cycle_id} is rejected: the review has ended; participants hear next by 2027-02-07"
+    ]

@@ -152,9 +152,9 @@ def report(result: SignoffResult, *, as_json: bool) -> None:
             info(f"Copied to {result.publication_copy}")
         return
     when = result.next_update.isoformat() if result.next_update else "a date to be set"
-    where = "back to triage" if result.state == "triaged" else result.state
-    state = f"{result.cycle} is {result.outcome.value}{again} ({where})"
-    info(f"{state}; participants hear next by {when}")
+    where = "back to triage" if result.state == "triaged" else "the review has ended"
+    said = f"{result.cycle} is {result.outcome.value}{again}: {where}"
+    info(f"{said}; participants hear next by {when}")
 
 
 def register(app: typer.Typer) -> None:
