@@ -28,7 +28,9 @@ def signoff(
     decision: str = typer.Option(..., "--decision", help="approved, returned or rejected."),
     body: str = typer.Option(..., "--by", help="The body that decided (e.g. the board)."),
     minute: str = typer.Option(..., "--minute", help="The minute reference, e.g. SPE 2026/14."),
-    date: str | None = typer.Option(None, "--date", help="Date decided, YYYY-MM-DD; today."),
+    date: str | None = typer.Option(
+        None, "--date", help="Date decided, YYYY-MM-DD (default: today)."
+    ),
     version: str | None = typer.Option(None, "--version", help="Version approved, e.g. 1.1."),
     note: str = typer.Option("", "--note", help="The board's note (why it returned, ...)."),
     amendment: list[str] | None = typer.Option(
