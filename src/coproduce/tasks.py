@@ -233,7 +233,18 @@ def cycle_state(repo: str | None, cycle_id: str) -> str:
         ctx.close()
 
 
-@task(name="sign-off", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
+def transient_only(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry a failed task unless a user error failed it (the same input fails the same way)."""
+    return not isinstance(state.data, CoproduceError)
+
+
+@task(
+    name="sign-off",
+    cache_policy=NO_CACHE,
+    retries=RETRIES,
+    retry_delay_seconds=DELAYS,
+    retry_condition_fn=transient_only,
+)
 def sign_off(
     repo: str | None, cycle_id: str, answer: dict[str, Any], pack: str | None = None
 ) -> dict[str, Any]:

@@ -154,3 +154,35 @@ def test_signoff_resumes_the_suspended_run_and_the_worker_records_the_decision(
     published = s.repo.root / "published" / SLUG / "v1.1" / f"{SLUG}-v1.1.docx"
     assert published.is_file()
     assert f"{SLUG}/v1.1" in signed.stdout or "Handed the decision" in signed.stdout
+
+
+def test_a_refused_decision_fails_its_task_once_without_retrying(
+    prefect_api: runtime.ServerHandle, tmp_path: Path
+) -> None:
+    from prefect import flow
+    from prefect.client.orchestration import get_client
+
+    from coproduce import tasks
+    from tests.flows.test_flows import started_cycle
+
+    repo, cycle_id = started_cycle(tmp_path / "repo", {"partners": 1})  # a draft: refused
+    answer = {"outcome": "approved", "decided_by": "Board", "recorded_by": "Ola", "minute": "M"}
+
+    @flow(name="refused-signoff")
+    def decide() -> dict[str, Any]:
+        state: Any = tasks.sign_off(str(repo.root), cycle_id, answer, return_state=True)
+        return {
+            "failed": state.is_failed(),
+            "message": state.message,
+            "task_run": state.state_details.task_run_id,
+        }
+
+    done = decide()
+    assert done["failed"] and "cannot approve review" in done["message"]
+
+    async def run_count() -> int:
+        async with get_client() as client:
+            task_run = await client.read_task_run(done["task_run"])
+        return task_run.run_count
+
+    assert asyncio.run(run_count()) == 1
