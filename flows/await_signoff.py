@@ -2,7 +2,8 @@
 
 Deployed, the run suspends (no process is held for the weeks a board takes) and re-runs from
 the top on resume; the explicit pause key hands it the stored decision. Run directly
-(``python flows/await_signoff.py CYCLE [REPO]``), it pauses in-process instead.
+(``python flows/await_signoff.py CYCLE [REPO]``), it pauses in-process instead. The decision
+is recorded by ``coproduce.review.signoff`` (an approval tags and publishes), on the worker.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pydantic import Field
 
 from coproduce import tasks
 from coproduce.errors import StateError
-from coproduce.models import DecisionOutcome, SignoffDecision
+from coproduce.models import DecisionOutcome
 
 DECIDED = {"approved", "rejected", "cancelled"}
 
@@ -27,12 +28,20 @@ class BoardDecision(RunInput):
     """The board's decision as the board secretary records it."""
 
     outcome: DecisionOutcome
-    decided_by: str
+    decided_by: str = Field(description="The body that decided, e.g. the partnership executive.")
     recorded_by: str
     decided: dt.date
+    minute: str = Field(default="", description="The minute reference, e.g. SPE 2026/14.")
     version: str | None = None
     conditions: list[str] = Field(default_factory=list)
     notes: str = ""
+    amendments: list[str] = Field(
+        default_factory=list, description="Commits after the pack's proposed commit, approved."
+    )
+    next_update: dt.date | None = Field(
+        default=None, description="When participants will hear next (returned or rejected)."
+    )
+    pack: str | None = Field(default=None, description="The pack folder the board read.")
 
 
 @flow(name="await-signoff", persist_result=True)
@@ -55,9 +64,15 @@ async def await_signoff(
     # Both are typed for their sync form too, which hides what an awaited call returns.
     wait: Any = suspend_flow_run if deployed else pause_flow_run
     answer: BoardDecision = await wait(wait_for_input=form, key=key, timeout=timeout)
-    decision = SignoffDecision(cycle=cycle_id, **answer.model_dump())
-    new_state = tasks.record_decision(repo, decision)
-    return {"cycle": cycle_id, "state": new_state, "outcome": decision.outcome.value}
+    fields = answer.model_dump(mode="json", exclude={"pack"}, exclude_none=True)
+    done = tasks.sign_off(repo, cycle_id, fields, pack=answer.pack)
+    return {
+        "cycle": cycle_id,
+        "state": done["state"],
+        "outcome": done["outcome"],
+        "tag": done["tag"] or "",
+        "version": done["version"] or "",
+    }
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ def test_the_file_init_writes_is_valid_toml_and_changes_no_default(tmp_path):
         "portal",
         "mail",
         "review",
+        "publish",
         "storage",
         "repository",
         "prefect",
@@ -243,3 +244,16 @@ def test_the_prefect_idle_limit_takes_fractions_and_refuses_zero(tmp_path):
     with pytest.raises(InvalidInputError) as raised:
         load_settings(tmp_path, {"COPRODUCE_PREFECT_IDLE_MINUTES": "0"})
     assert raised.value.problems[0].startswith("COPRODUCE_PREFECT_IDLE_MINUTES:")
+
+
+def test_the_publication_directory_and_the_next_update_days_are_read_and_checked(tmp_path):
+    write_toml(tmp_path, '[publish]\ndirectory = "intranet"\n[review]\nnext_update_days = 42\n')
+    settings = load_settings(tmp_path, {})
+    assert (settings.publish_directory, settings.next_update_days) == (Path("intranet"), 42)
+    env = {"COPRODUCE_PUBLISH_DIRECTORY": "/srv/site", "COPRODUCE_NEXT_UPDATE_DAYS": "0"}
+    with pytest.raises(InvalidInputError) as caught:
+        load_settings(tmp_path, env)
+    assert [p for p in caught.value.problems if "COPRODUCE_NEXT_UPDATE_DAYS" in p]
+    assert load_settings(None, {"COPRODUCE_PUBLISH_DIRECTORY": "/srv/site"}).publish_directory == (
+        Path("/srv/site")
+    )

@@ -20,7 +20,6 @@ from prefect.context import TaskRunContext
 from coproduce import review
 from coproduce.defaults import DEFAULT_TIMEZONE
 from coproduce.errors import CoproduceError, NotFoundError
-from coproduce.models import SignoffDecision
 from coproduce.review.context import open_context
 from coproduce.review.delivery import Batch
 
@@ -234,15 +233,41 @@ def cycle_state(repo: str | None, cycle_id: str) -> str:
         ctx.close()
 
 
-@task(name="record-decision", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
-def record_decision(repo: str | None, decision: SignoffDecision, author: str | None = None) -> str:
-    """Record the board's decision (a repeat changes nothing); return the cycle's new state."""
-    ctx = open_context(repo=repo, author=author)
+def transient_only(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry a failed task unless a user error failed it (the same input fails the same way)."""
+    return not isinstance(state.data, CoproduceError)
+
+
+@task(
+    name="sign-off",
+    cache_policy=NO_CACHE,
+    retries=RETRIES,
+    retry_delay_seconds=DELAYS,
+    retry_condition_fn=transient_only,
+)
+def sign_off(
+    repo: str | None, cycle_id: str, answer: dict[str, Any], pack: str | None = None
+) -> dict[str, Any]:
+    """Record the board's decision (an approval tags and publishes); return what it did.
+
+    A retry after a crash finds the decision recorded and only completes it (tag, files).
+    """
+    from coproduce.review.signoff import sign_off_answer
+
+    ctx = open_context(repo=repo, author=answer.get("recorded_by"))
     try:
-        cycle = review.record_decision(repo=ctx.repo, decision=decision, author=ctx.author)
-        return cycle.state.value
+        result = sign_off_answer(
+            repo=ctx.repo,
+            cycle_id=cycle_id,
+            answer=answer,
+            author=ctx.author,
+            pack=Path(pack) if pack else None,
+        )
     finally:
         ctx.close()
+    for line in result.notes_for_reader:
+        get_run_logger().warning(line)
+    return result.model_dump(mode="json")
 
 
 @task(name="build-pack", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
@@ -371,8 +396,8 @@ def serve_flows(*, repo: str, cron: str = CLOCK_CRON, timezone: str = DEFAULT_TI
     serve(*build_deployments(repo=repo, cron=cron, timezone=timezone), print_starting_message=True)
 
 
-def resume_signoff(cycle_id: str, decision: dict[str, Any]) -> bool:
-    """Hand the decision to a paused await-signoff run of ``cycle_id``; False when none waits."""
+def resume_signoff(cycle_id: str, decision: dict[str, Any]) -> list[str]:
+    """Hand the decision to the paused await-signoff runs of ``cycle_id``; return their ids."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
         FlowFilter,
@@ -394,7 +419,25 @@ def resume_signoff(cycle_id: str, decision: dict[str, Any]) -> bool:
     waiting = [r for r in runs if r.parameters.get("cycle_id") == cycle_id]
     for run in waiting:
         resume_flow_run(run.id, run_input=decision)
-    return bool(waiting)
+    return [str(r.id) for r in waiting]
+
+
+def wait_for_run(run_id: str, *, timeout_s: float, poll_s: float = 0.5) -> str | None:
+    """Return the final state type of flow run ``run_id``, or None if it is not final in time."""
+    import time
+    import uuid
+
+    from prefect.client.orchestration import get_client
+
+    deadline = time.monotonic() + timeout_s
+    with get_client(sync_client=True) as client:
+        while True:
+            run = client.read_flow_run(uuid.UUID(run_id))
+            if run.state is not None and run.state.is_final():
+                return run.state.type.value
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(poll_s)
 
 
 @contextlib.contextmanager

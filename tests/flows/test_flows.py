@@ -75,17 +75,16 @@ def test_await_signoff_records_the_decision_typed_as_run_input(
     from prefect.client.orchestration import get_client
 
     from coproduce import tasks
+    from coproduce.pack import record_pack
+    from tests.pack.scenario import build_scenario
+    from tests.pack.test_pack import make_pack
 
-    repo, cycle_id = started_cycle(tmp_path / "repo", {"partners": 1})
-    cycle = load_cycle(repo, cycle_id)
-    for event in (
-        CycleEvent.LAUNCH,
-        CycleEvent.CLOSE,
-        CycleEvent.COMPLETE_TRIAGE,
-        CycleEvent.ISSUE_PACK,
-    ):
-        cycle = cycle.apply(event, at=dt.datetime.now(dt.UTC))
-    save_cycle(repo, cycle, author=LEAD, message="Sign-off pack issued")
+    scenario = build_scenario(tmp_path / "repo")
+    repo, cycle_id = scenario.repo, scenario.cycle_id
+    built = make_pack(scenario, tmp_path / "packs")
+    record_pack(
+        repo=repo, manifest=built.manifest, manifest_sha256=built.manifest_sha256, author=LEAD
+    )
     outcome: dict[str, Any] = {}
     # The flow runs in a thread of its own with this test's Prefect settings (context
     # variables do not cross into new threads by themselves).
@@ -132,17 +131,20 @@ def test_await_signoff_records_the_decision_typed_as_run_input(
 
     run_id = asyncio.run(paused_run_id())
     decision = {
-        "outcome": "approved",
+        "outcome": "returned",
         "decided_by": "Safeguarding partnership board",
         "recorded_by": "Ola Secretary",
         "decided": "2027-01-10",
-        "version": "1.1",
+        "minute": "SPE 2027/1",
+        "notes": "Revisit the escalation steps",
     }
     assert run_id is not None
-    assert tasks.resume_signoff(cycle_id, decision) is True
+    assert tasks.resume_signoff(cycle_id, decision) == [str(run_id)]
     worker.join(timeout=60)
-    assert outcome == {"cycle": cycle_id, "state": "approved", "outcome": "approved"}
-    assert (repo.root / "reviews" / cycle_id / "decision.yaml").is_file()
+    assert outcome == {
+        "cycle": cycle_id, "state": "triaged", "outcome": "returned", "tag": "", "version": ""
+    }  # fmt: skip
+    assert "minute: SPE 2027/1" in (repo.root / "reviews" / cycle_id / "decision.yaml").read_text()
 
 
 @pytest.fixture(scope="module")

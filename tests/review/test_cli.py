@@ -112,7 +112,7 @@ def test_an_unknown_cycle_is_one_line_and_exit_three(repo: GuidanceRepo) -> None
     assert result.stderr.strip().splitlines()[0].startswith("error: no review cycle")
 
 
-def test_the_board_decision_is_recorded_from_the_command_line(repo: GuidanceRepo) -> None:
+def test_the_older_decide_command_needs_a_pack_as_signoff_does(repo: GuidanceRepo) -> None:
     cycle_id = start(repo).stdout.strip()
     cycle = load_cycle(repo, cycle_id)
     for event in (
@@ -123,6 +123,7 @@ def test_the_board_decision_is_recorded_from_the_command_line(repo: GuidanceRepo
     ):
         cycle = cycle.apply(event, at=NOW)
     save_cycle(repo, cycle, author=LEAD, message="Sign-off pack issued")
+    head = repo.resolve("HEAD")
     decide = [
         "review",
         "decide",
@@ -133,14 +134,17 @@ def test_the_board_decision_is_recorded_from_the_command_line(repo: GuidanceRepo
         "Board",
         "--decided",
         "2027-01-10",
+        "--version",
+        "1.1",
     ]
-    missing_version = run(repo, *decide)
-    done = run(repo, *decide, "--version", "1.1")
-    assert missing_version.returncode == 2
-    assert "an approval must name the version it approves" in missing_version.stderr
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == f"{cycle_id} is approved"
-    assert "PREFECT-IMPORTED" not in done.stderr
+    done = run(repo, *decide)
+    assert done.returncode == 5
+    assert done.stderr.splitlines() == [
+        f"error: no sign-off pack of {cycle_id} is recorded: build one with "
+        f"coproduce pack {cycle_id}"
+    ]
+    assert repo.resolve("HEAD") == head
+    assert load_cycle(repo, cycle_id).state.value == "in-signoff"
 
 
 def test_stopping_the_embedded_server_when_none_runs_says_so(repo: GuidanceRepo) -> None:

@@ -89,7 +89,7 @@ def test_after_close_triage_and_the_board_are_commands(repo: GuidanceRepo) -> No
     sent = run(repo, "review", "send-to-board", cycle_id)
     assert triaged.returncode == 0 and sent.returncode == 0, triaged.stderr + sent.stderr
     assert f"next: coproduce review send-to-board {cycle_id}" in triaged.stdout
-    assert f"coproduce review decide {cycle_id} --outcome" in sent.stdout
+    assert f"coproduce signoff {cycle_id} --decision" in sent.stdout
     assert load_cycle(repo, cycle_id).state is CycleState.IN_SIGNOFF
 
 

@@ -23,6 +23,7 @@ from coproduce.cli import (
     portal,
     redline,
     review,
+    signoff,
     triage,
     worker,
 )
@@ -75,6 +76,7 @@ for module in (
     feedback,
     triage,
     pack,
+    signoff,
     demo,
     db,
     worker,

@@ -166,7 +166,7 @@ def send_to_board(
     cycle = send(repo=repo, cycle_id=cycle_id, author=acting_person(repo, author))
     info(
         f"{cycle_id} is {cycle.state.value}; record the outcome with: "
-        f"coproduce review decide {cycle_id} --outcome OUTCOME ..."
+        f"coproduce signoff {cycle_id} --decision DECISION ..."
     )
 
 

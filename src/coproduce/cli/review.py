@@ -6,13 +6,20 @@ server and import prefect; list, status and start --no-launch never do.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from coproduce.cli.common import AUTHOR_HELP, JSON_HELP, info, open_repo, print_json, warn
+from coproduce.cli.common import (
+    AUTHOR_HELP,
+    JSON_HELP,
+    acting_person,
+    info,
+    open_repo,
+    print_json,
+    warn,
+)
 
 if TYPE_CHECKING:
     from coproduce.store import GuidanceRepo
@@ -162,37 +169,28 @@ def decide(
     version: str | None = typer.Option(None, "--version", help="Version approved, e.g. 1.1."),
     condition: list[str] | None = typer.Option(None, "--condition", help="A condition (repeat)."),
     notes: str = typer.Option("", "--notes", help="Notes on the decision."),
+    minute: str = typer.Option("", "--minute", help="The minute reference."),
     author: str | None = typer.Option(None, "--author", help=AUTHOR_HELP),
 ) -> None:
-    """Record the board's decision; a waiting await-signoff run is resumed with it."""
-    from coproduce import runtime
-    from coproduce.models import SignoffDecision, load_model
-    from coproduce.review import load_cycle, record_decision
-    from coproduce.review.context import open_context
+    """The older form of ``coproduce signoff``: the same decision, under the older option names."""
+    from coproduce.cli.lifecycle import parse_date
+    from coproduce.cli.signoff import person_text, run_signoff
+    from coproduce.review.decision import parse_outcome
+    from coproduce.review.signoff import decision_answer
 
-    ctx = open_context(repo=open_repo().root, author=author)
-    ctx.close()
-    answer: dict[str, Any] = {
-        "outcome": outcome,
-        "decided_by": decided_by,
-        "recorded_by": ctx.author.name,
-        "decided": decided,
-        "version": version,
-        "conditions": condition or [],
-        "notes": notes,
-    }
-    decision = load_model(SignoffDecision, {"cycle": cycle_id, **answer}, what="the decision")
-    load_cycle(ctx.repo, cycle_id)  # an unknown cycle is one clear line
-    state_dir = Path(ctx.repo.state_dir)
-    if os.environ.get("PREFECT_API_URL") or runtime.read_server(state_dir) is not None:
-        runtime.activate(runtime.ensure_server(state_dir=state_dir))
-        from coproduce import tasks
-
-        if tasks.resume_signoff(cycle_id, answer):
-            info(f"Handed the decision to the waiting sign-off run of {cycle_id}")
-            return
-    cycle = record_decision(repo=ctx.repo, decision=decision, author=ctx.author)
-    info(f"{cycle_id} is {cycle.state.value}")
+    repo = open_repo()
+    person = acting_person(repo, author)
+    answer = decision_answer(
+        outcome=parse_outcome(outcome),
+        decided_by=decided_by,
+        recorded_by=person.name,
+        minute=minute,
+        decided=parse_date(decided, "--decided"),
+        version=version,
+        notes=notes,
+        conditions=condition or [],
+    )
+    run_signoff(repo, cycle_id, answer, author=person_text(person), pack=None)
 
 
 def serve(

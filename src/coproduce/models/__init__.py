@@ -24,7 +24,7 @@ from coproduce.models.cycle import (
     next_commands,
     next_state,
 )
-from coproduce.models.decision import DecisionOutcome, SignoffDecision
+from coproduce.models.decision import DecisionOutcome, SignoffDecision, SignoffResult
 from coproduce.models.document import Document, DocumentMeta, is_slug, slugify
 from coproduce.models.feedback import (
     HELD_TEXT,
@@ -74,6 +74,7 @@ __all__ = [
     "ReviewCycle",
     "SectionChange",
     "SignoffDecision",
+    "SignoffResult",
     "Span",
     "Table",
     "TableCell",

@@ -71,13 +71,14 @@ COMMANDS: dict[CycleEvent, str] = {
     E.REOPEN: "coproduce review reopen {id} --closes DATE",
     E.COMPLETE_TRIAGE: "coproduce review finish-triage {id}",
     E.ISSUE_PACK: "coproduce review send-to-board {id}",
-    E.APPROVE: "coproduce review decide {id} --outcome approved ...",
-    E.RETURN: "coproduce review decide {id} --outcome returned ...",
-    E.REJECT: "coproduce review decide {id} --outcome rejected ...",
+    E.APPROVE: "coproduce signoff {id} --decision approved ...",
+    E.RETURN: "coproduce signoff {id} --decision returned ...",
+    E.REJECT: "coproduce signoff {id} --decision rejected ...",
     E.CANCEL: "coproduce review cancel {id} --reason TEXT",
 }
 # The board's three outcomes are one command: list it once.
 _DECISIONS = (E.APPROVE, E.RETURN, E.REJECT)
+_VERBS = {E.APPROVE: "approve", E.RETURN: "return", E.REJECT: "reject"}
 DESCRIBED: dict[CycleState, str] = {
     S.DRAFT: "a draft, not yet launched",
     S.OPEN: "open for comments",
@@ -99,7 +100,7 @@ def next_commands(state: CycleState, cycle_id: str = "ID") -> list[str]:
             continue
         command = COMMANDS[e].format(id=cycle_id)
         if e in _DECISIONS:
-            command = f"coproduce review decide {cycle_id} --outcome OUTCOME ..."
+            command = f"coproduce signoff {cycle_id} --decision DECISION ..."
         if command not in commands:
             commands.append(command)
     return commands
@@ -113,7 +114,7 @@ def next_state(state: CycleState, event: CycleEvent, *, cycle_id: str = "ID") ->
     try:
         return TRANSITIONS[(state, event)]
     except KeyError:
-        verb = COMMANDS[event].split()[2]
+        verb = _VERBS.get(event) or COMMANDS[event].split()[2]
         where = f"cannot {verb} review {cycle_id}: it is {DESCRIBED[state]}"
         commands = next_commands(state, cycle_id)
         hint = f"; next: {'; or '.join(commands)}" if commands else ""
