@@ -45,9 +45,13 @@ def make_repo(root: Path, *, people: int, documents: int) -> tuple[GuidanceRepo,
     """Create a repository with ``documents`` approved policies and ``people`` participants."""
     repo = GuidanceRepo.init(root, author=LEAD)
     slugs = [f"bench-policy-{n}" for n in range(documents)]
-    config = (root / "coproduce.toml").read_text(encoding="utf-8").replace(
-        '# safeguarding_lead_email = "safeguarding@example.org"',
-        'safeguarding_lead_email = "safeguarding@example.org"',  # young people are invited
+    config = (
+        (root / "coproduce.toml")
+        .read_text(encoding="utf-8")
+        .replace(
+            '# safeguarding_lead_email = "safeguarding@example.org"',
+            'safeguarding_lead_email = "safeguarding@example.org"',  # young people are invited
+        )
     )
     repo.commit_files(
         {"coproduce.toml": config, **{f"guidance/{s}.md": policy(s) for s in slugs}},

@@ -78,6 +78,15 @@ def test_the_demo_runs_a_whole_cycle_and_says_what_it_made(tmp_path: Path) -> No
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert "social media or bank accounts" in " ".join(proposed.split())
+    # the board's decision: an annotated tag naming the minute; the approved text published
+    tag = subprocess.run(
+        ["git", "tag", "-n20", "exploitation-protocol/v1.1"],
+        cwd=repo, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "WSCP 2026/14" in tag
+    published = repo / "published" / "exploitation-protocol" / "v1.1"
+    assert (published / "exploitation-protocol-v1.1.docx").stat().st_size > 0
+    assert (published / "exploitation-protocol-v1.1.html").stat().st_size > 0
     log = subprocess.run(
         ["git", "log", "--format=%an|%s"], cwd=repo, capture_output=True, text=True, check=True
     ).stdout

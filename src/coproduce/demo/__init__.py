@@ -27,6 +27,8 @@ SLUG = "exploitation-protocol"
 MARKER = ".coproduce-demo"
 LEAD = Person(name="Alex Morgan", email="alex.morgan@example.org")
 EDITOR = Person(name="Priya Shah", email="priya.shah@example.org")
+SECRETARY = Person(name="Jo Whitfield", email="board.secretary@example.org")
+BOARD = "Westmere Safeguarding Children Partnership Executive"
 REVIEW_DAYS = 21
 
 
@@ -83,6 +85,7 @@ def iter_steps() -> Iterator[Step]:
     yield "Triage in a spreadsheet: exported, filled in, imported", _triage
     yield "The lead makes the accepted changes, each commit naming its feedback", _act
     yield "Triage finished, sent to the board: the sign-off pack", _pack
+    yield "The board approves v1.1: tagged, published (Word, HTML, PDF)", _decision
 
 
 def finish(run: DemoRun) -> None:
@@ -389,8 +392,8 @@ def _act(run: DemoRun) -> str:
 
 
 def _pack(run: DemoRun) -> str:
-    from coproduce.pack.build import build_pack
-    from coproduce.review.lifecycle import finish_triage, send_to_board
+    from coproduce.pack import build_pack, record_pack
+    from coproduce.review.lifecycle import finish_triage
 
     workspace, cycle = _workspace(run), _cycle(run)
     finish_triage(repo=workspace.repo, cycle_id=cycle, author=LEAD)
@@ -399,11 +402,36 @@ def _pack(run: DemoRun) -> str:
     built = build_pack(
         repo=workspace.repo, cycle_id=cycle, out_dir=out, author=LEAD, register=workspace.register
     )
-    send_to_board(repo=workspace.repo, cycle_id=cycle, author=LEAD)
+    state = record_pack(
+        repo=workspace.repo,
+        manifest=built.manifest,
+        manifest_sha256=built.manifest_sha256,
+        author=LEAD,
+    ).state.value  # a complete pack goes to the board: the cycle is in sign-off
     run.outputs["sign-off pack (folder)"] = built.folder
     run.outputs["sign-off pack (zip)"] = built.zip
     run.figures["pack"] = built
-    return f"{built.folder.name}: {len(built.manifest.files)} files, manifest and zip"
+    return f"{built.folder.name}: {len(built.manifest.files)} files and a zip; cycle {state}"
+
+
+def _decision(run: DemoRun) -> str:
+    from coproduce.review.signoff import sign_off
+
+    built = run.figures["pack"]
+    result = sign_off(
+        repo=_repo(run),
+        cycle_id=_cycle(run),
+        outcome="approved",
+        decided_by=BOARD,
+        author=SECRETARY,
+        minute="WSCP 2026/14",
+        pack=built.folder,
+    )
+    run.figures["decision"] = result
+    for path in result.published:
+        run.outputs[f"published {Path(path).suffix.lstrip('.')}"] = Path(path)
+    notes = f" ({'; '.join(result.notes_for_reader)})" if result.notes_for_reader else ""
+    return f"{result.tag} by {result.decided_by}, minute {result.minute}{notes}"
 
 
 def _cycle(run: DemoRun) -> str:
