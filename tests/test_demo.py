@@ -97,6 +97,9 @@ def test_the_demo_runs_a_whole_cycle_and_says_what_it_made(tmp_path: Path) -> No
     ).stdout
     people = list(csv.DictReader((sample_guidance_dir() / "demo" / "people.csv").open()))
     assert len(people) == 20
+    # a young person's disclosure in the survey went to the safeguarding lead, not into git
+    assert "1 held for the safeguarding lead" in result.stdout
+    assert "older lads" not in history
     for person in people:  # participants' personal data never enters git
         assert person["email"] not in history
         assert person["name"] not in history

@@ -193,3 +193,20 @@ def test_a_disclosure_with_no_lead_configured_is_still_held_and_the_warning_says
     assert receipt.item is not None and receipt.item.text == HELD_TEXT
     assert receipt.held is not None and DISCLOSURE in receipt.held.read_text(encoding="utf-8")
     assert any("no safeguarding lead configured" in w for w in receipt.warnings)
+
+
+def test_what_a_young_person_says_about_a_friend_being_exploited_is_caught(tmp_path: Path) -> None:
+    route = Safeguarding(
+        lead_email=None,
+        mail_from="x@example.org",
+        state_dir=tmp_path,
+        open_mailer=lambda: None,  # type: ignore[arg-type,return-value]
+    )
+    assert route.looks_like_disclosure(
+        "a friend of mine is being made to hold stuff for some older lads. he says he owes them"
+    )
+    assert route.looks_like_disclosure("I'm scared of what happens if I say no")
+    # a comment quoting the guidance's list of signs is not a disclosure
+    assert not route.looks_like_disclosure(
+        "Also name being made to share their location, passwords, social media or bank accounts"
+    )
