@@ -259,3 +259,25 @@ def test_a_survey_of_many_rows_is_recorded_in_one_commit_and_reports_progress(
     assert len(report.recorded) == 40  # type: ignore[attr-defined]
     assert int(git.rev_list("--count", "HEAD")) == before + 1
     assert seen[-1] == (40, 40)
+
+
+def test_a_rows_answers_count_as_one_persons_response(
+    open_cycle: OpenCycle, tmp_path: Path
+) -> None:
+    from coproduce.pack.context import people_counts
+    from coproduce.review import load_cycle
+
+    rows = [
+        ["Your comments", "Q1", "Q2"],
+        ["Shorter.", "Yes", "No"],
+        ["Plainer.", "Maybe", ""],
+    ]
+    path = tmp_path / "export.csv"
+    path.write_bytes(_csv(rows))
+    flags = ["comment=Your comments", "question:q1=Q1", "question:q2=Q2"]
+    _import(open_cycle, path, flags=flags, default_audience="young-people")
+    items = iter_feedback(open_cycle.repo, open_cycle.cycle_id)
+    assert len(items) == 5 and len({i.response for i in items}) == 2
+    cycle = load_cycle(open_cycle.repo, open_cycle.cycle_id)
+    _, responded = people_counts(cycle, items, None)
+    assert responded == {"young-people": 2}

@@ -163,6 +163,7 @@ def map_rows(
                 kind="answer" if question else "comment",
                 audience=audience,
                 consent_to_quote=consent,
+                response=row_key[:16],  # the row's answers count as one person's response
             )
             found.submissions.append((submission, submission_key(row_key, label), contact))
     return found

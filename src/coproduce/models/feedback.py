@@ -90,6 +90,12 @@ class FeedbackItem(BaseModel):
     consent_to_quote: bool | None = Field(
         default=None, description="Whether the person agreed to be quoted (survey consent)."
     )
+    response: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Anonymous items sent together (one survey row) share this opaque id, so "
+        "they count as one person's response.",
+    )
 
 
 class Outcome(StrEnum):

@@ -25,7 +25,11 @@ ANONYMOUS = "anonymous"
 def people_counts(
     cycle: ReviewCycle, items: Sequence[FeedbackItem], register: Register | None
 ) -> tuple[dict[str, int], dict[str, int]]:
-    """Return (invited, responded) people by audience; anonymous items count one each."""
+    """Return (invited, responded) people by audience.
+
+    Anonymous items count one each, except those sent together (one survey row), which count
+    once.
+    """
     from coproduce.review.delivery import INVITATION
 
     invited: Counter[str] = Counter()
@@ -37,7 +41,11 @@ def people_counts(
     seen: set[str] = set()
     for item in items:
         if item.participant == ANONYMOUS:
-            responded[item.audience] += 1
+            together = f"response:{item.response}" if item.response else None
+            if together is None or together not in seen:
+                responded[item.audience] += 1
+            if together is not None:
+                seen.add(together)
         elif item.participant not in seen:
             seen.add(item.participant)
             responded[item.audience] += 1
@@ -69,9 +77,11 @@ def cover_context(
             "young person" if voice.item.audience == "young-people" else voice.organisation_type
         ] += 1
     named = sorted({v.name for v in shown if v.name})
-    youth_words = [v.words for v in shown if v.item.audience == "young-people" and v.words_shown][
-        :YOUTH_QUOTES
-    ]
+    youth_words = [
+        v.words
+        for v in shown
+        if v.item.audience == "young-people" and v.words_shown and len(v.words.split()) >= 4
+    ][:YOUTH_QUOTES]  # "no" or "dont know" says nothing without its question
     trace_rows = change_rows(traced, voices)
     changes = [
         {"number": c.number, "section": c.section, "kind": c.kind, "summary": c.summary,

@@ -102,6 +102,7 @@ def item_of(entry: JournalEntry, *, anchor: Anchor | None) -> FeedbackItem:
             "key": entry.key,
             "provenance": payload.get("provenance"),
             "consent_to_quote": payload.get("consent_to_quote"),
+            "response": payload.get("response"),
         },
         what=f"feedback {entry.feedback_id}",
     )

@@ -39,6 +39,7 @@ class Submission:
     consent_to_quote: bool | None = None
     concern: bool = False
     key: str | None = None
+    response: str | None = None
 
     def payload(self) -> dict[str, Any]:
         """Return what the journal keeps of it (JSON-ready; the participant and time aside)."""
@@ -58,6 +59,7 @@ class Submission:
             else self.provenance.model_dump(mode="json"),
             "consent_to_quote": self.consent_to_quote,
             "concern": self.concern,
+            "response": self.response,
         }
 
     @classmethod
@@ -83,4 +85,5 @@ class Submission:
             consent_to_quote=payload.get("consent_to_quote"),
             concern=bool(payload.get("concern", False)),
             key=key,
+            response=payload.get("response"),
         )
