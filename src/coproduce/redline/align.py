@@ -100,9 +100,7 @@ def pair_gap(m: int, n: int, score: Callable[[int, int], float]) -> list[tuple[i
     return pairs
 
 
-def _opcodes(
-    base_keys: list[int], proposed_keys: list[int]
-) -> list[tuple[str, int, int, int, int]]:
+def opcodes(base_keys: list[int], proposed_keys: list[int]) -> list[tuple[str, int, int, int, int]]:
     """Return opcodes of a longest common subsequence (rapidfuzz), prefix and suffix trimmed.
 
     Neighbouring insertions and deletions are joined into one ``replace`` gap, so that the
@@ -244,7 +242,7 @@ def align_blocks(base: Sequence[Block], proposed: Sequence[Block]) -> list[Block
     base_keys = _intern([block_key(b) for b in base], table)
     proposed_keys = _intern([block_key(b) for b in proposed], table)
     ops: list[BlockOp] = []
-    for tag, i1, i2, j1, j2 in _opcodes(base_keys, proposed_keys):
+    for tag, i1, i2, j1, j2 in opcodes(base_keys, proposed_keys):
         if tag == "equal":
             ops.extend(
                 BlockOp(kind="equal", base=[base[i]], proposed=[proposed[j]])
@@ -262,7 +260,7 @@ def align_rows(base: Sequence[TableRow], proposed: Sequence[TableRow]) -> list[R
     base_keys = _intern([row_key(r) for r in base], table)
     proposed_keys = _intern([row_key(r) for r in proposed], table)
     ops: list[RowOp] = []
-    for tag, i1, i2, j1, j2 in _opcodes(base_keys, proposed_keys):
+    for tag, i1, i2, j1, j2 in opcodes(base_keys, proposed_keys):
         if tag == "equal":
             ops.extend(
                 RowOp(kind="equal", base=base[i], proposed=proposed[j])

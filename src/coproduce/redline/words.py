@@ -18,7 +18,8 @@ from rapidfuzz.distance import Indel
 from coproduce.models import Span, TextBlock
 from coproduce.redline.change import MarkKind, ParagraphChange, SpanKind, SpanOp
 
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+"""A word, a run of whitespace, or one punctuation mark."""
 _MARK = "\x00\u00b6"  # a paragraph mark: no real text can hold a NUL
 _BREAK = "\n"
 
@@ -35,7 +36,7 @@ def tokenize(spans: Sequence[Span]) -> list[_Token]:
         if span.text == _BREAK:
             tokens.append((_BREAK, span))
             continue
-        tokens.extend((m.group(), span) for m in _TOKEN.finditer(span.text))
+        tokens.extend((m.group(), span) for m in TOKEN.finditer(span.text))
     return tokens
 
 
