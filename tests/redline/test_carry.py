@@ -7,6 +7,7 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import coproduce.redline.carry as carrying
 from coproduce.models import Document, DocumentMeta, Paragraph, Span, Table, TableCell, TableRow
 from coproduce.redline.attribute import blame
 from coproduce.redline.carry import BlockMarks, base_marks, carry, cells_of
@@ -73,6 +74,28 @@ def test_a_history_is_carried_without_building_a_change_set_per_commit(monkeypat
     authors = {s.attribution.author for s in ops if s.attribution}
     assert len(ops) >= 3
     assert authors == {ASHA.author, BEN.author}
+
+
+def test_a_commit_that_rewrote_a_long_stretch_is_carried_block_by_block(monkeypatch) -> None:
+    base = doc("Share concerns with the lead.", "Record what was said.", "Close the case.")
+    v1 = doc(
+        "Share concerns with the safeguarding lead.",
+        "Record what was said, in their words.",
+        "Close the case after review.",
+    )
+    v2 = doc(
+        "Share concerns with the safeguarding lead.",
+        "Record what was said, in their words.",
+        "Close the case after review today.",
+    )
+    monkeypatch.setattr(carrying, "WHOLE_GAP_CHARS", 1500)  # this gap is large, no pair is
+    changes = blame(compute_changes(base, v2), history=[base, v1, v2], commits=[ASHA, BEN])
+    ops = [s for op in changes.ops for p in op.paragraphs for s in p.ops if s.kind != "equal"]
+    found = [(s.kind, s.proposed_text.strip(" ,."), s.attribution) for s in ops]
+    assert ("insert", "safeguarding", ASHA) in found
+    assert ("insert", "today", BEN) in found
+    assert ("insert", "in their words", ASHA) in found
+    assert ("insert", "after review", ASHA) in found
 
 
 # -- random histories ---------------------------------------------------------------------------
@@ -149,8 +172,19 @@ def _checked(document: Document, marks: list[BlockMarks], base_text: str, commit
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(histories())
-def test_marks_carried_through_random_histories_fit_every_version_and_its_base(history) -> None:
+@given(histories(), st.booleans())
+def test_marks_carried_through_random_histories_fit_every_version_and_its_base(
+    history: list[Document], block_by_block: bool
+) -> None:
+    limit = carrying.WHOLE_GAP_CHARS
+    carrying.WHOLE_GAP_CHARS = 400 if block_by_block else limit
+    try:
+        _check_history(history)
+    finally:
+        carrying.WHOLE_GAP_CHARS = limit
+
+
+def _check_history(history: list[Document]) -> None:
     base_text = "".join(t for cells in _cells(history[0]) for t in cells)
     marks = base_marks(history[0])
     deleted_by: dict[int, int] = {}

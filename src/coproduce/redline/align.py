@@ -54,7 +54,8 @@ def _ratio(a: str, b: str) -> float:
     return fuzz.ratio(a, b, score_cutoff=PAIR_THRESHOLD * 100) / 100
 
 
-def _block_similarity(a: Block, b: Block) -> float:
+def block_similarity(a: Block, b: Block) -> float:
+    """Return how alike two blocks' texts are (0 to 1; 0 below the pairing threshold)."""
     if isinstance(a, Table) != isinstance(b, Table):
         return 0.0
     if isinstance(a, Table) and isinstance(b, Table) and _columns(a) != _columns(b):
@@ -201,7 +202,7 @@ def _align_gap(base: Sequence[Block], proposed: Sequence[Block]) -> list[BlockOp
     def score(i: int, j: int) -> float:
         a, b = base[i], proposed[j]
         if isinstance(a, Table) or isinstance(b, Table):
-            return _block_similarity(a, b)
+            return block_similarity(a, b)
         return pair_score(old_ids[i], new_ids[j])
 
     pairs = pair_gap(len(base), len(proposed), score)

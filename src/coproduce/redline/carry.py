@@ -17,10 +17,14 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Indel
 
 from coproduce.models import Block, Document, Span, Table
-from coproduce.redline.align import block_key, opcodes
+from coproduce.redline.align import block_key, block_similarity, opcodes, pair_gap
 from coproduce.redline.words import TOKEN
 
 _SEP = "\x00"  # between cells and blocks of a gap's stream: no real text holds a NUL
+WHOLE_GAP_CHARS = 200_000_000
+"""Largest product of a gap's old and new lengths (characters) compared as one stream; a
+larger gap (a commit that rewrote much of a long document) is compared block by block, so
+time and memory stay linear in the gap's size."""
 
 
 @dataclass(slots=True)
@@ -145,7 +149,7 @@ def carry(
     for olds, news in gaps:
         olds = [i for i in olds if i not in moved]
         news = [j for j in news if out[j] is None]
-        carried = _carry_gap(
+        carried = _carry_large_gap(
             [before.blocks[i] for i in olds],
             [marks[i] for i in olds],
             [after.blocks[j] for j in news],
@@ -174,6 +178,56 @@ def _stream(blocks: Sequence[Block], ids: dict[tuple[object, ...], int]) -> tupl
     return "".join(texts), formats
 
 
+def _size(blocks: Sequence[Block]) -> int:
+    return sum(len(b.text) for b in blocks)
+
+
+def _carry_large_gap(
+    olds: list[Block],
+    old_marks: list[BlockMarks],
+    news: list[Block],
+    *,
+    commit: int,
+    deleted_by: dict[int, int],
+) -> list[BlockMarks]:
+    """Return the marks of one gap's new blocks: one stream, or block by block when large.
+
+    Block by block, old and new blocks are paired in order by similarity (as the alignment
+    pairs them); an unpaired old block was deleted, an unpaired new block written afresh.
+    """
+    if _size(olds) * _size(news) <= WHOLE_GAP_CHARS:
+        return _carry_gap(olds, old_marks, news, commit=commit, deleted_by=deleted_by)
+    pairs = pair_gap(len(olds), len(news), lambda i, j: block_similarity(olds[i], news[j]))
+    out: list[BlockMarks] = []
+    i = j = 0
+    for pi, pj, _ in [*pairs, (len(olds), len(news), 0.0)]:
+        _drop_blocks(old_marks[i:pi], commit, deleted_by)  # unpaired: deleted
+        out.extend(_fresh_block(b, commit) for b in news[j:pj])  # unpaired: written
+        if pi < len(olds) and pj < len(news):
+            if len(olds[pi].text) * len(news[pj].text) <= WHOLE_GAP_CHARS:
+                pair = ([olds[pi]], [old_marks[pi]], [news[pj]])
+                out.extend(_carry_gap(*pair, commit=commit, deleted_by=deleted_by))
+            else:  # one huge paragraph rewritten: deleted, then written
+                _drop_blocks([old_marks[pi]], commit, deleted_by)
+                out.append(_fresh_block(news[pj], commit))
+        i, j = pi + 1, pj + 1
+    return out
+
+
+def _drop_blocks(old_marks: list[BlockMarks], commit: int, deleted_by: dict[int, int]) -> None:
+    for block_marks in old_marks:
+        for cell in cells_of(block_marks):
+            _drop(cell, commit, deleted_by)
+
+
+def _fresh_block(block: Block, commit: int) -> BlockMarks:
+    rows = [
+        [fresh(sum(len(s.text) for s in spans), commit) for spans in row]
+        for row in _cell_spans(block)
+    ]
+    return BlockMarks(rows, touched=commit)
+
+
 def _carry_gap(
     olds: list[Block],
     old_marks: list[BlockMarks],
@@ -184,9 +238,7 @@ def _carry_gap(
 ) -> list[BlockMarks]:
     """Return the marks of one gap's new blocks, its old blocks' text compared as one stream."""
     if not news:
-        for block_marks in old_marks:
-            for cell in cells_of(block_marks):
-                _drop(cell, commit, deleted_by)
+        _drop_blocks(old_marks, commit, deleted_by)
         return []
     formats: dict[tuple[object, ...], int] = {}
     old_text, old_fmt = _stream(olds, formats)
