@@ -25,7 +25,7 @@ _VAL, _SPACE = qn("w:val"), qn("xml:space")
 _CODE_FONTS = {qn(f"w:{a}"): CODE_FONT for a in ("ascii", "hAnsi", "cs", "eastAsia")}
 # Characters a run written as text needs the element path for: tabs and breaks become w:tab
 # and w:br, and XML 1.0 forbids the other controls, lone surrogates and U+FFFE/U+FFFF.
-_NOT_PLAIN = re.compile("[^\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_PLAIN = re.compile("[\x00-\x1f\ud800-\udfff\ufffe\uffff]")  # cheap to compile
 _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _CODE_XML = "".join(f' w:{a}="{CODE_FONT}"' for a in ("ascii", "hAnsi", "cs", "eastAsia"))
 
