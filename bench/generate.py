@@ -145,6 +145,34 @@ def generate(words: int, *, seed: int = 7) -> tuple[str, str]:
     )
 
 
+def history(base: str, proposed: str, commits: int) -> list[str]:
+    """Return the texts of ``commits`` commits leading from ``base`` to ``proposed``.
+
+    The line edits between the two are shared out in document order: commit k makes the
+    k-th share of them, so every commit touches its own stretch of the document.
+    """
+    from rapidfuzz.distance import Indel
+
+    old, new = base.splitlines(keepends=True), proposed.splitlines(keepends=True)
+    ids: dict[str, int] = {}
+    edits = [
+        op
+        for op in Indel.opcodes(
+            [ids.setdefault(x, len(ids)) for x in old], [ids.setdefault(x, len(ids)) for x in new]
+        )
+        if op.tag != "equal"
+    ]
+    texts = []
+    for k in range(1, commits + 1):
+        lines: list[str] = []
+        at = 0
+        for op in edits[: len(edits) * k // commits]:
+            lines += old[at : op.src_start] + new[op.dest_start : op.dest_end]
+            at = op.src_end
+        texts.append("".join(lines + old[at:]))
+    return texts
+
+
 def main() -> None:
     """Write base.md and proposed.md to the output folder."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -4,12 +4,15 @@ For each size (50k and 200k words by default) a real git repository is made in a
 folder with an approved base and a proposed commit. Each tool runs as a whole process: wall
 seconds and peak RSS (resource.getrusage(RUSAGE_CHILDREN), measured by a wrapper process so
 runs do not mix). Both outputs are checked with pandoc: Accept All must read as the proposed
-clean render and Reject All as the base. Then every pair of the shared corpus is redlined by
+clean render and Reject All as the base. The same pair is redlined again from a history of
+several commits by different people (``--commits``), where attribution walks every commit.
+Then every pair of the shared corpus is redlined by
 both tools and compared pair by pair (``redline_pairs.py``: marked words against the minimal
 word diff, pandoc and LibreOffice Accept All / Reject All, paragraphs that break the
 readability rule). Results go to bench/out/redline.json.
 
-    .venv/bin/python bench/redline_bench.py [--words 50000 200000] [--repeat 3] [--no-pairs]
+    .venv/bin/python bench/redline_bench.py [--words 50000 200000] [--commits 6] [--repeat 3]
+                                            [--no-pairs] [--no-libreoffice]
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate import generate  # noqa: E402
+from generate import generate, history  # noqa: E402
 
 COPRODUCE = str(Path(sys.executable).with_name("coproduce"))
 DOCXODUS = """
@@ -45,12 +48,14 @@ Path(sys.argv[3]).write_bytes(out)
 
 
 def child(command: list[str]) -> None:
-    """Run ``command`` as this process's only child; print its wall seconds and peak RSS."""
+    """Run ``command`` as this process's only child; print its wall and CPU seconds (user and
+    system, all threads) and its peak RSS."""
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(json.dumps({"code": done.returncode, "wall_s": wall, "peak_mb": peak_kb / 1024,
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({"code": done.returncode, "wall_s": wall, "peak_mb": usage.ru_maxrss / 1024,
+                      "cpu_s": usage.ru_utime + usage.ru_stime,
                       "stderr": done.stderr[-2000:]}))  # fmt: skip
 
 
@@ -67,6 +72,7 @@ def measure(command: list[str], repeat: int) -> dict[str, object]:
     return {
         "ok": True,
         "wall_s": round(min(float(r["wall_s"]) for r in runs), 3),
+        "cpu_s": round(min(float(r["cpu_s"]) for r in runs), 3),
         "peak_mb": round(max(float(r["peak_mb"]) for r in runs), 1),
     }
 
@@ -90,16 +96,19 @@ def correctness(redline: Path, base: Path, proposed: Path) -> dict[str, bool]:
     }
 
 
-def make_repo(folder: Path, base_md: str, proposed_md: str) -> Path:
-    """Create a guidance repository: base approved as v1.0, proposed committed after it."""
+def make_repo(folder: Path, base_md: str, proposed_md: str, commits: int = 1) -> Path:
+    """Create a guidance repository: base approved as v1.0, proposed reached in ``commits``
+    commits by as many editors."""
     from coproduce.models import Person
     from coproduce.store.repo import GuidanceRepo
 
-    lead, editor = Person(name="Bench Lead"), Person(name="Bench Editor")
-    repo = GuidanceRepo.init(folder / "repo", author=lead)
+    lead = Person(name="Bench Lead")
+    repo = GuidanceRepo.init(folder, author=lead)
     repo.commit_files({"guidance/bench.md": base_md}, author=lead, message="Base")
     repo.approve("bench", "1.0", author=lead)
-    repo.commit_files({"guidance/bench.md": proposed_md}, author=editor, message="Proposed")
+    for k, text in enumerate(history(base_md, proposed_md, commits), start=1):
+        editor = Person(name=f"Bench Editor {k}")
+        repo.commit_files({"guidance/bench.md": text}, author=editor, message=f"Edit {k}")
     return repo.root
 
 
@@ -130,18 +139,21 @@ def docxodus_available() -> str | None:
         return None
 
 
-def run_size(words: int, repeat: int, folder: Path) -> dict[str, object]:
+def run_size(words: int, repeat: int, folder: Path, commits: int) -> dict[str, object]:
     """Benchmark one size; return its results."""
     base_md, proposed_md = generate(words)
-    root = make_repo(folder, base_md, proposed_md)
     base_docx, proposed_docx = clean_renders(folder, base_md, proposed_md)
-    ours_out = folder / "ours.docx"
-    result: dict[str, object] = {"words": len(base_md.split())}
+    result: dict[str, object] = {"words": len(base_md.split()), "commits": commits}
     # The whole user-facing job: the ``coproduce redline`` command, as a process of its own.
-    command = [COPRODUCE, "--repo", str(root), "redline", "bench", "--base", "bench/v1.0"]
-    ours = measure([*command, "-o", str(ours_out)], repeat)
-    ours.update(correctness(ours_out, base_docx, proposed_docx))
-    result["ours"] = ours
+    for key, count in (("ours", 1), ("ours_history", commits)):
+        if count < 2 and key == "ours_history":
+            continue
+        root = make_repo(folder / f"repo-{count}", base_md, proposed_md, count)
+        out = folder / f"{key}.docx"
+        command = [COPRODUCE, "--repo", str(root), "redline", "bench", "--base", "bench/v1.0"]
+        ours = measure([*command, "-o", str(out)], repeat)
+        ours.update(correctness(out, base_docx, proposed_docx))
+        result[key] = ours
     if docxodus_available():
         theirs_out = folder / "docxodus.docx"
         command = [sys.executable, "-c", DOCXODUS, str(base_docx), str(proposed_docx)]
@@ -154,30 +166,33 @@ def run_size(words: int, repeat: int, folder: Path) -> dict[str, object]:
 
 
 def table(results: list[dict[str, object]]) -> str:
-    """Return the results as a text table (ratio: our wall time over Docxodus's)."""
-    head = f"{'words':>8} {'tool':<9} {'wall s':>7} {'ms/1k w':>8} {'peak MB':>8} {'accept':>7}"
+    """Return the results as a text table (ratio: our wall time over Docxodus's).
+
+    CPU seconds (user and system, every thread) move less than wall time on a shared machine.
+    """
+    head = f"{'words':>8} {'tool':<9} {'wall s':>7} {'cpu s':>6} {'ms/1k w':>8} {'peak MB':>8}"
+    head += f" {'accept':>7}"
     lines = [f"{head} {'reject':>7} {'ratio':>6}"]
     for r in results:
-        ours, theirs = r["ours"], r["docxodus"]
-        ratio = "-"
-        if (
-            isinstance(ours, dict)
-            and isinstance(theirs, dict)
-            and ours.get("ok")
-            and theirs.get("ok")
-        ):
-            ratio = f"{float(ours['wall_s']) / float(theirs['wall_s']):.2f}"
-        for tool in ("ours", "docxodus"):
+        theirs = r["docxodus"]
+        for tool in ("ours", "ours_history", "docxodus"):
+            if tool not in r:
+                continue
             m = r[tool]
+            name = f"ours/{r['commits']}c" if tool == "ours_history" else tool
             if not isinstance(m, dict) or not m.get("ok"):
                 error = m.get("error") if isinstance(m, dict) else m
-                lines.append(f"{r['words']:>8} {tool:<9} failed: {error}")
+                lines.append(f"{r['words']:>8} {name:<9} failed: {error}")
                 continue
+            ratio = "-"
+            if isinstance(theirs, dict) and theirs.get("ok"):
+                ratio = f"{float(m['wall_s']) / float(theirs['wall_s']):.2f}"
             per_k = 1000 * float(m["wall_s"]) / (int(str(r["words"])) / 1000)
             lines.append(
-                f"{r['words']:>8} {tool:<9} {m['wall_s']:>7} {per_k:>8.1f} {m['peak_mb']:>8} "
+                f"{r['words']:>8} {name:<9} {m['wall_s']:>7} {m['cpu_s']:>6} {per_k:>8.1f} "
+                f"{m['peak_mb']:>8} "
                 f"{m.get('accept_is_proposed', '-')!s:>7} {m.get('reject_is_base', '-')!s:>7} "
-                f"{ratio if tool == 'ours' else '':>6}"
+                f"{ratio if tool != 'docxodus' else '':>6}"
             )
     return "\n".join(lines)
 
@@ -190,6 +205,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--words", type=int, nargs="+", default=[50_000, 200_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--commits", type=int, default=6, help="editors in the history run")
     parser.add_argument("--no-pairs", action="store_true", help="skip the corpus pair table")
     parser.add_argument("--no-libreoffice", action="store_true", help="pairs: pandoc only")
     args = parser.parse_args()
@@ -200,7 +216,7 @@ def main() -> None:
     results = []
     for words in args.words:
         with tempfile.TemporaryDirectory(prefix="redline-bench-") as tmp:
-            results.append(run_size(words, args.repeat, Path(tmp)))
+            results.append(run_size(words, args.repeat, Path(tmp), args.commits))
     pairs: list[dict[str, object]] = []
     if not args.no_pairs:
         from redline_pairs import pair_table, run_pairs

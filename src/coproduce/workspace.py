@@ -72,11 +72,12 @@ class Workspace:
     def locks(self) -> Locks:
         """Return the locks writers share: advisory locks on PostgreSQL, else files."""
         from coproduce.store.locks import AdvisoryLocks, FileLocks
-        from coproduce.store.register.engine import open_engine
 
         if self._locks is None:
             url = str(self.settings.database_url)
             if url.startswith("postgresql"):
+                from coproduce.store.register.engine import open_engine  # SQLAlchemy: slow
+
                 # An engine of its own: locks work before the schema exists (db upgrade).
                 self._locks = AdvisoryLocks(open_engine(url))
             else:

@@ -177,6 +177,31 @@ def test_starting_a_redline_process_imports_neither_prefect_nor_comment_code(
     assert out.stat().st_size > 0
 
 
+def test_the_redline_command_imports_no_database_flow_or_comment_code(
+    repo: GuidanceRepo, tmp_path: Path
+) -> None:
+    import sys
+
+    script = (
+        "import sys\n"
+        "from coproduce.cli import main\n"
+        "main(['--repo', sys.argv[1], 'redline', 'protocol', '-o', sys.argv[2]])\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] in ('prefect', 'sqlalchemy')\n"
+        "          or m.startswith(('coproduce.docx.comments', 'coproduce.redline.html',\n"
+        "                           'coproduce.store.register'))]\n"
+        "print(loaded)\n"
+    )
+    out = tmp_path / "redline.docx"
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(repo.root), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert out.stat().st_size > 0
+
+
 def test_the_package_itself_can_be_called_as_the_redline_service(repo: GuidanceRepo) -> None:
     import coproduce
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import typer
@@ -25,6 +26,26 @@ def redline(
     output: Path = typer.Option(..., "--output", "-o", help="File to write."),
 ) -> None:
     """Write native Word tracked changes (or HTML) from BASE to PROPOSED, attributed by commit."""
+    # A redline is a short process that makes many objects and almost no cycles: the cyclic
+    # collector would only walk them again, from the imports below to the file written.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _redline(slug, base, proposed, author, fmt, allow_empty, output)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _redline(
+    slug: str,
+    base: str | None,
+    proposed: str,
+    author: str | None,
+    fmt: str,
+    allow_empty: bool,
+    output: Path,
+) -> None:
     from coproduce.errors import InvalidInputError, NotFoundError
     from coproduce.files import write_atomically
     from coproduce.redline import redline as make_redline

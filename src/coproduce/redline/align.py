@@ -29,12 +29,16 @@ _BAND = 40  # larger gaps compare each block with this many neighbours of its di
 
 def block_key(block: Block) -> Hashable:
     """Return a key equal for blocks with the same content (section and heading id ignored)."""
+    # Called for every block of every version a redline reads: one class test at a time
+    # (a union in isinstance is slower), the spans in a list comprehension.
     if isinstance(block, Table):
         return ("table", block.header, tuple(block.align), tuple(row_key(r) for r in block.rows))
-    shape = block.level if isinstance(block, Heading | ListItem) else None
-    ordered = block.ordered if isinstance(block, ListItem) else None  # not getattr: slow here
-    spans = tuple((s.text, s.bold, s.italic, s.code, s.link) for s in block.spans)
-    return (block.kind, shape, ordered, spans)
+    spans = tuple([(s.text, s.bold, s.italic, s.code, s.link) for s in block.spans])
+    if isinstance(block, ListItem):
+        return (block.kind, block.level, block.ordered, spans)
+    if isinstance(block, Heading):
+        return (block.kind, block.level, None, spans)
+    return (block.kind, None, None, spans)
 
 
 def row_key(row: TableRow) -> Hashable:
@@ -50,7 +54,8 @@ def _ratio(a: str, b: str) -> float:
     return fuzz.ratio(a, b, score_cutoff=PAIR_THRESHOLD * 100) / 100
 
 
-def _block_similarity(a: Block, b: Block) -> float:
+def block_similarity(a: Block, b: Block) -> float:
+    """Return how alike two blocks' texts are (0 to 1; 0 below the pairing threshold)."""
     if isinstance(a, Table) != isinstance(b, Table):
         return 0.0
     if isinstance(a, Table) and isinstance(b, Table) and _columns(a) != _columns(b):
@@ -100,9 +105,7 @@ def pair_gap(m: int, n: int, score: Callable[[int, int], float]) -> list[tuple[i
     return pairs
 
 
-def _opcodes(
-    base_keys: list[int], proposed_keys: list[int]
-) -> list[tuple[str, int, int, int, int]]:
+def opcodes(base_keys: list[int], proposed_keys: list[int]) -> list[tuple[str, int, int, int, int]]:
     """Return opcodes of a longest common subsequence (rapidfuzz), prefix and suffix trimmed.
 
     Neighbouring insertions and deletions are joined into one ``replace`` gap, so that the
@@ -199,7 +202,7 @@ def _align_gap(base: Sequence[Block], proposed: Sequence[Block]) -> list[BlockOp
     def score(i: int, j: int) -> float:
         a, b = base[i], proposed[j]
         if isinstance(a, Table) or isinstance(b, Table):
-            return _block_similarity(a, b)
+            return block_similarity(a, b)
         return pair_score(old_ids[i], new_ids[j])
 
     pairs = pair_gap(len(base), len(proposed), score)
@@ -244,7 +247,7 @@ def align_blocks(base: Sequence[Block], proposed: Sequence[Block]) -> list[Block
     base_keys = _intern([block_key(b) for b in base], table)
     proposed_keys = _intern([block_key(b) for b in proposed], table)
     ops: list[BlockOp] = []
-    for tag, i1, i2, j1, j2 in _opcodes(base_keys, proposed_keys):
+    for tag, i1, i2, j1, j2 in opcodes(base_keys, proposed_keys):
         if tag == "equal":
             ops.extend(
                 BlockOp(kind="equal", base=[base[i]], proposed=[proposed[j]])
@@ -262,7 +265,7 @@ def align_rows(base: Sequence[TableRow], proposed: Sequence[TableRow]) -> list[R
     base_keys = _intern([row_key(r) for r in base], table)
     proposed_keys = _intern([row_key(r) for r in proposed], table)
     ops: list[RowOp] = []
-    for tag, i1, i2, j1, j2 in _opcodes(base_keys, proposed_keys):
+    for tag, i1, i2, j1, j2 in opcodes(base_keys, proposed_keys):
         if tag == "equal":
             ops.extend(
                 RowOp(kind="equal", base=base[i], proposed=proposed[j])

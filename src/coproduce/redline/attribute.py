@@ -2,19 +2,20 @@
 
 Each character of each version carries where it came from: the commit that inserted it
 (``origin``; 0 is the base), the commit that last changed its formatting (``fmt``) and, for
-base characters, its position in the base (``lineage``). Walking the commits oldest first, each
-consecutive pair of versions is diffed with :func:`compute_changes` and the marks are carried
-across; base characters that vanish record the commit that deleted them. The final base to
-proposed change set is then attributed token by token, and a span operation whose tokens came
-from several commits is split so that each part carries its own author.
+base characters, its position in the base (``lineage``). One pass over the commits, oldest
+first, carries these marks from each version to the next (:mod:`coproduce.redline.carry`,
+a cheap block and word match, not a readable change set); base characters that vanish record
+the commit that removed them. The one base to proposed change set, computed once, is then
+attributed token by token, and a span operation whose tokens came from several commits is split
+so that each part carries its own author.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-from coproduce.models import Block, Document, Span, Table
+from coproduce.models import Document, Span
+from coproduce.redline.carry import BlockMarks, Marks, base_marks, carry, cells_of, concat, key_ids
 from coproduce.redline.change import (  # attribute_all lives with the change model
     Attribution,
     BlockOp,
@@ -22,188 +23,11 @@ from coproduce.redline.change import (  # attribute_all lives with the change mo
     RowOp,
     SpanOp,
     attribute_all,
-    compute_changes,
     meta_fields,
 )
-from coproduce.redline.words import diff_spans, tokenize
+from coproduce.redline.words import tokenize
 
 __all__ = ["attribute_all", "blame"]
-
-
-@dataclass(slots=True)
-class _Marks:
-    """Per-character marks of one text run (a paragraph, or one table cell)."""
-
-    origin: list[int]
-    lineage: list[int]
-    fmt: list[int]
-
-    def __add__(self, other: _Marks) -> _Marks:
-        return _Marks(
-            self.origin + other.origin, self.lineage + other.lineage, self.fmt + other.fmt
-        )
-
-    def cut(self, start: int, end: int) -> _Marks:
-        return _Marks(self.origin[start:end], self.lineage[start:end], self.fmt[start:end])
-
-
-@dataclass(slots=True)
-class _BlockMarks:
-    """Marks of one block: rows of cells (a text block is one row of one cell)."""
-
-    rows: list[list[_Marks]]
-    touched: int = 0
-    moved: int = 0
-
-
-def _fresh(n: int, commit: int) -> _Marks:
-    return _Marks([commit] * n, [-1] * n, [0] * n)
-
-
-def _cell_texts(block: Block) -> list[list[str]]:
-    if isinstance(block, Table):
-        return [[c.text for c in row.cells] for row in block.rows]
-    return [[block.text]]
-
-
-def _new_block(block: Block, commit: int) -> _BlockMarks:
-    rows = [[_fresh(len(t), commit) for t in row] for row in _cell_texts(block)]
-    return _BlockMarks(rows, touched=commit)
-
-
-def _cells(marks: _BlockMarks) -> Iterator[_Marks]:
-    for row in marks.rows:
-        yield from row
-
-
-def _base_marks(document: Document) -> list[_BlockMarks]:
-    counter = 0
-    blocks = []
-    for block in document.blocks:
-        rows = []
-        for row in _cell_texts(block):
-            cells = []
-            for text in row:
-                n = len(text)
-                cells.append(_Marks([0] * n, list(range(counter, counter + n)), [0] * n))
-                counter += n
-            rows.append(cells)
-        blocks.append(_BlockMarks(rows))
-    return blocks
-
-
-class _Walk:
-    """Carry marks from one version to the next through one change set."""
-
-    def __init__(self, commit: int, deleted_by: dict[int, int]) -> None:
-        self.commit = commit
-        self.deleted_by = deleted_by
-
-    def drop(self, marks: _Marks) -> None:
-        for lineage in marks.lineage:
-            if lineage >= 0:
-                self.deleted_by[lineage] = self.commit
-
-    def through(self, ops: Sequence[SpanOp], old: _Marks) -> _Marks:
-        """Return the marks of the new text the span operations produce from ``old``."""
-        origin: list[int] = []
-        lineage: list[int] = []
-        fmt: list[int] = []
-        at = 0
-        for op in ops:
-            if op.kind == "insert":
-                n = len(op.proposed_text)
-                origin += [self.commit] * n
-                lineage += [-1] * n
-                fmt += [0] * n
-                continue
-            n = len(op.base_text)
-            piece = old.cut(at, at + n)
-            at += n
-            if op.kind == "delete":
-                self.drop(piece)
-                continue
-            origin += piece.origin
-            lineage += piece.lineage
-            fmt += [self.commit] * n if op.kind == "format" else piece.fmt
-        return _Marks(origin, lineage, fmt)
-
-    def step(
-        self, ops: list[BlockOp], old_doc: Document, old: list[_BlockMarks]
-    ) -> list[_BlockMarks]:
-        """Return the marks of the next version's blocks."""
-        index = {id(b): n for n, b in enumerate(old_doc.blocks)}
-        sources = {
-            op.move_id: (old[index[id(op.base[0])]], op.base[0])
-            for op in ops
-            if op.kind == "move_from"
-        }
-        new: list[_BlockMarks] = []
-        for op in ops:
-            olds = [old[index[id(b)]] for b in op.base]
-            if op.kind == "equal":
-                new.append(olds[0])
-            elif op.kind == "insert":
-                new.extend(_new_block(b, self.commit) for b in op.proposed)
-            elif op.kind == "delete":
-                for marks in olds:
-                    for cell in _cells(marks):
-                        self.drop(cell)
-            elif op.kind == "move_to":
-                new.append(self._move(op, sources.get(op.move_id)))
-            elif op.kind == "table":
-                new.append(self._table(op, olds[0]))
-            elif op.kind != "move_from":
-                new.extend(self._paragraphs(op, olds))
-        return new
-
-    def _move(self, op: BlockOp, source: tuple[_BlockMarks, Block] | None) -> _BlockMarks:
-        target = op.proposed[0]
-        if source is None:
-            return _new_block(target, self.commit)
-        marks, block = source
-        if isinstance(target, Table) or isinstance(block, Table):
-            return _new_block(target, self.commit)
-        cell = marks.rows[0][0]
-        if op.paragraphs:  # edited on the way: the alignment's word diff
-            cell = self.through(op.paragraphs[0].ops, cell)
-        elif block.text != target.text:
-            cell = self.through(diff_spans(block.spans, target.spans), cell)
-        return _BlockMarks([[cell]], touched=self.commit, moved=self.commit)
-
-    def _paragraphs(self, op: BlockOp, olds: list[_BlockMarks]) -> list[_BlockMarks]:
-        stream = _Marks([], [], [])
-        for marks in olds:
-            stream = stream + marks.rows[0][0]
-        ops = [s for p in op.paragraphs for s in p.ops]
-        out = self.through(ops, stream)
-        blocks, at = [], 0
-        for block in op.proposed:
-            n = len(block.text)
-            blocks.append(_BlockMarks([[out.cut(at, at + n)]], touched=self.commit))
-            at += n
-        return blocks
-
-    def _table(self, op: BlockOp, old: _BlockMarks) -> _BlockMarks:
-        rows: list[list[_Marks]] = []
-        at = 0
-        for row in op.rows:
-            if row.kind == "insert" and row.proposed is not None:
-                rows.append([_fresh(len(c.text), self.commit) for c in row.proposed.cells])
-                continue
-            old_row = old.rows[at]
-            at += 1
-            if row.kind == "delete":
-                for cell in old_row:
-                    self.drop(cell)
-            elif row.kind == "equal":
-                rows.append(old_row)
-            else:
-                rows.append(
-                    [self.through(ops, c) for ops, c in zip(row.cells, old_row, strict=True)]
-                )
-        changed = any(r.kind != "equal" for r in op.rows)
-        return _BlockMarks(rows, touched=self.commit if changed else old.touched)
 
 
 def blame(
@@ -212,23 +36,26 @@ def blame(
     """Fill the attribution of every change in ``changes`` from the commits that made them.
 
     ``history[0]`` is the base, ``history[k]`` the document after ``commits[k - 1]``; the last
-    entry is the proposed version. Span operations are split where their tokens came from
-    different commits. Returns ``changes``, attributed in place.
+    entry is the proposed version (``changes`` is their change set, computed once). Span
+    operations are split where their tokens came from different commits. Returns ``changes``,
+    attributed in place.
     """
     if len(history) != len(commits) + 1 or not commits:
         raise ValueError("blame needs the base, one version per commit, and one commit at least")
     deleted_by: dict[int, int] = {}
-    base_marks = _base_marks(history[0])
-    marks = base_marks
+    first = base_marks(history[0])
+    marks = first
     meta_by: dict[str, int] = {}
+    keys = key_ids(history, {})  # each version's keys once, not once per neighbour
     for k in range(1, len(history)):
         before, after = history[k - 1], history[k]
-        marks = _Walk(k, deleted_by).step(compute_changes(before, after).ops, before, marks)
+        pair = (keys[k - 1], keys[k])
+        marks = carry(before, after, marks, commit=k, deleted_by=deleted_by, keys=pair)
         old_meta, new_meta = meta_fields(before.meta), meta_fields(after.meta)
         for name in set(old_meta) | set(new_meta):
             if old_meta.get(name) != new_meta.get(name):
                 meta_by[name] = k
-    _Attributor(list(commits), changes, base_marks, marks, deleted_by).apply()
+    _Attributor(list(commits), changes, first, marks, deleted_by).apply()
     for meta in changes.meta:
         meta.attribution = commits[meta_by.get(meta.field, len(commits)) - 1]
     return changes
@@ -241,8 +68,8 @@ class _Attributor:
         self,
         commits: list[Attribution],
         changes: ChangeSet,
-        base: list[_BlockMarks],
-        final: list[_BlockMarks],
+        base: list[BlockMarks],
+        final: list[BlockMarks],
         deleted_by: dict[int, int],
     ) -> None:
         self.commits = commits
@@ -256,7 +83,7 @@ class _Attributor:
     def who(self, commit: int) -> Attribution:
         return self.commits[(commit or len(self.commits)) - 1]
 
-    def gone(self, marks: _Marks) -> list[int]:
+    def gone(self, marks: Marks) -> list[int]:
         return [self.deleted_by.get(v, 0) if v >= 0 else 0 for v in marks.lineage]
 
     def apply(self) -> None:
@@ -267,10 +94,10 @@ class _Attributor:
             news = [self.final[self.final_index[id(b)]] for b in op.proposed]
             fallback = max((m.touched for m in news), default=0)
             if op.kind == "insert":
-                origins = [o for m in news for c in _cells(m) for o in c.origin if o]
+                origins = [o for m in news for c in cells_of(m) for o in c.origin if o]
                 op.attribution = self.who(min(origins, default=fallback))
             elif op.kind == "delete":
-                ends = [d for m in olds for c in _cells(m) for d in self.gone(c)]
+                ends = [d for m in olds for c in cells_of(m) for d in self.gone(c)]
                 op.attribution = self.who(max(ends, default=0))
             elif op.kind in ("move_from", "move_to"):
                 op.attribution = self._move_commit(op)
@@ -293,10 +120,10 @@ class _Attributor:
         return None
 
     def _paragraphs(
-        self, op: BlockOp, olds: list[_BlockMarks], news: list[_BlockMarks], fallback: int
+        self, op: BlockOp, olds: list[BlockMarks], news: list[BlockMarks], fallback: int
     ) -> int:
-        base = _concat(m.rows[0][0] for m in olds)
-        proposed = _concat(m.rows[0][0] for m in news)
+        base = concat(m.rows[0][0] for m in olds)
+        proposed = concat(m.rows[0][0] for m in news)
         latest = 0
         at_base = at_new = 0
         for paragraph in op.paragraphs:
@@ -314,7 +141,7 @@ class _Attributor:
             paragraph.attribution = self.who(fallback or latest)
         return latest or fallback
 
-    def _split(self, op: SpanOp, base: _Marks, proposed: _Marks) -> list[tuple[SpanOp, int]]:
+    def _split(self, op: SpanOp, base: Marks, proposed: Marks) -> list[tuple[SpanOp, int]]:
         """Return ``op`` cut where its tokens came from different commits, with each commit."""
         if op.kind == "equal":
             return [(op, 0)]
@@ -347,7 +174,7 @@ class _Attributor:
             parts.append((piece, commit))
         return parts
 
-    def _table(self, op: BlockOp, old: _BlockMarks, new: _BlockMarks) -> int:
+    def _table(self, op: BlockOp, old: BlockMarks, new: BlockMarks) -> int:
         latest = 0
         at_base = at_new = 0
         for row in op.rows:
@@ -358,7 +185,7 @@ class _Attributor:
             elif row.kind == "delete":
                 commit = max((d for c in old.rows[at_base] for d in self.gone(c)), default=0)
             elif row.kind == "replace":
-                commit = self._row_cells(row, old.rows[at_base], new.rows[at_new])
+                commit = self._rowcells_of(row, old.rows[at_base], new.rows[at_new])
             at_base += row.kind != "insert"
             at_new += row.kind != "delete"
             if row.kind != "equal":
@@ -366,7 +193,7 @@ class _Attributor:
                 latest = max(latest, commit or len(self.commits))
         return latest or new.touched
 
-    def _row_cells(self, row: RowOp, old: list[_Marks], new: list[_Marks]) -> int:
+    def _rowcells_of(self, row: RowOp, old: list[Marks], new: list[Marks]) -> int:
         latest = 0
         for n, cell_ops in enumerate(row.cells):
             at_base = at_new = 0
@@ -382,15 +209,6 @@ class _Attributor:
                 at_base, at_new = at_base + nb, at_new + np_
             row.cells[n] = split
         return latest
-
-
-def _concat(parts: Iterator[_Marks]) -> _Marks:
-    out = _Marks([], [], [])
-    for part in parts:
-        out.origin.extend(part.origin)
-        out.lineage.extend(part.lineage)
-        out.fmt.extend(part.fmt)
-    return out
 
 
 def _slice(spans: Sequence[Span], start: int, end: int) -> list[Span]:

@@ -18,7 +18,8 @@ from rapidfuzz.distance import Indel
 from coproduce.models import Span, TextBlock
 from coproduce.redline.change import MarkKind, ParagraphChange, SpanKind, SpanOp
 
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+"""A word, a run of whitespace, or one punctuation mark."""
 _MARK = "\x00\u00b6"  # a paragraph mark: no real text can hold a NUL
 _BREAK = "\n"
 
@@ -35,7 +36,7 @@ def tokenize(spans: Sequence[Span]) -> list[_Token]:
         if span.text == _BREAK:
             tokens.append((_BREAK, span))
             continue
-        tokens.extend((m.group(), span) for m in _TOKEN.finditer(span.text))
+        tokens.extend([(text, span) for text in TOKEN.findall(span.text)])
     return tokens
 
 
@@ -45,9 +46,13 @@ def _fmt(span: Span | None) -> tuple[object, ...]:
     return (span.bold, span.italic, span.code, span.link)
 
 
-def _is_anchor(text: str) -> bool:
-    """Return whether a token takes part in the first, word-level comparison."""
-    return text == _BREAK or not (text.isspace() or (len(text) == 1 and not text.isalnum()))
+def _anchors(tokens: list[_Token]) -> list[int]:
+    """Return where the tokens that take part in the first, word-level comparison are."""
+    return [
+        k
+        for k, (text, _) in enumerate(tokens)
+        if text == _BREAK or not (text.isspace() or (len(text) == 1 and not text.isalnum()))
+    ]
 
 
 def _diff_tokens(base: list[_Token], proposed: list[_Token]) -> list[_Item]:
@@ -58,8 +63,7 @@ def _diff_tokens(base: list[_Token], proposed: list[_Token]) -> list[_Item]:
     words would make a longer common subsequence of tokens; the spaces and punctuation in
     each gap between kept words are compared afterwards.
     """
-    base_at = [k for k, t in enumerate(base) if _is_anchor(t[0])]
-    new_at = [k for k, t in enumerate(proposed) if _is_anchor(t[0])]
+    base_at, new_at = _anchors(base), _anchors(proposed)
     items: list[_Item] = []
     i = j = 0
     for opcode in Indel.opcodes([base[k][0] for k in base_at], [proposed[k][0] for k in new_at]):
@@ -79,6 +83,9 @@ def _diff_tokens(base: list[_Token], proposed: list[_Token]) -> list[_Item]:
 
 def _diff_gap(base: list[_Token], proposed: list[_Token], items: list[_Item]) -> None:
     """Append the diff items of the tokens between two kept words."""
+    if len(base) == 1 and len(proposed) == 1 and base[0][0] == proposed[0][0]:
+        items.append(("equal", base[0], proposed[0]))  # the commonest gap: one space
+        return
     if [t[0] for t in base] == [t[0] for t in proposed]:
         items.extend(("equal", a, b) for a, b in zip(base, proposed, strict=True))
         return
@@ -151,8 +158,12 @@ def _spans(tokens: list[_Token]) -> list[Span]:
     for text, span in tokens:
         if span is None:
             continue
-        mergeable = source is not None and text != _BREAK and texts[-1:] != [_BREAK]
-        if mergeable and _fmt(span) == _fmt(source):
+        if (
+            source is not None
+            and text != _BREAK
+            and texts[-1] != _BREAK
+            and (span is source or _fmt(span) == _fmt(source))
+        ):
             texts.append(text)
             continue
         if source is not None:
@@ -176,14 +187,16 @@ def _span_ops(items: list[_Item]) -> list[SpanOp]:
         proposed = [it[2] for it in group if it[2] is not None]
         ops.append(SpanOp(kind=group_kind, base=_spans(base), proposed=_spans(proposed)))
 
+    pair: tuple[Span | None, Span | None] = (None, None)
+    pair_kind: SpanKind = "equal"
     for it in items:
         kind: SpanKind
         if it[0] == "equal":
-            kind = (
-                "equal"
-                if _fmt(it[1][1] if it[1] else None) == _fmt(it[2][1] if it[2] else None)
-                else "format"
-            )
+            spans = (it[1][1] if it[1] else None, it[2][1] if it[2] else None)
+            if spans[0] is not pair[0] or spans[1] is not pair[1]:  # else: as the last item
+                pair = spans
+                pair_kind = "equal" if _fmt(spans[0]) == _fmt(spans[1]) else "format"
+            kind = pair_kind
         else:
             kind = "insert" if it[0] == "insert" else "delete"
         if kind != group_kind:

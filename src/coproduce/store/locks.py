@@ -15,12 +15,12 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Protocol
-
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import SQLAlchemyError
+from typing import IO, TYPE_CHECKING, Protocol
 
 from coproduce.errors import CoproduceError
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only where advisory locks are used
+    from sqlalchemy import Connection, Engine
 
 
 class Locks(Protocol):
@@ -117,6 +117,9 @@ class AdvisoryLocks:
 
     @contextlib.contextmanager
     def _advisory(self, name: str) -> Iterator[None]:
+        from sqlalchemy import text
+        from sqlalchemy.exc import SQLAlchemyError
+
         key = lock_key(name)
         try:
             conn: Connection = self.engine.connect()

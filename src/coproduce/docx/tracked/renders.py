@@ -10,8 +10,9 @@ from docx.document import Document as DocxDocument
 from lxml import etree
 
 from coproduce.docx.build import BlockWriter
+from coproduce.docx.runs import parse_paragraphs, plain_paragraph_xml
 from coproduce.docx.xml import qn
-from coproduce.models import Block, ListItem
+from coproduce.models import Block, ListItem, Paragraph
 
 if TYPE_CHECKING:
     from coproduce.redline.change import ChangeSet
@@ -31,13 +32,24 @@ class Renders:
         self, doc: DocxDocument, blocks: list[Block], *, needed: Container[int] | None = None
     ) -> None:
         writer = BlockWriter(doc)
-        self._queues: dict[int, deque[etree._Element]] = {}
-        self.elements: list[tuple[Block, etree._Element]] = []
+        made: list[tuple[Block, etree._Element | int]] = []
+        as_text: list[str] = []  # plain paragraphs, parsed together (the same XML, faster)
         for block in blocks:
             if needed is not None and id(block) not in needed and not isinstance(block, ListItem):
                 writer.skip(block)
                 continue
-            element = writer.make(block)[0]
+            xml = plain_paragraph_xml(block.spans) if type(block) is Paragraph else None
+            if xml is not None:
+                writer.skip(block)  # ends a list, as making the paragraph would
+                made.append((block, len(as_text)))
+                as_text.append(xml)
+            else:
+                made.append((block, writer.make(block)[0]))
+        parsed = parse_paragraphs(as_text)
+        self._queues: dict[int, deque[etree._Element]] = {}
+        self.elements: list[tuple[Block, etree._Element]] = []
+        for block, made_or_index in made:
+            element = parsed[made_or_index] if isinstance(made_or_index, int) else made_or_index
             self._queues.setdefault(id(block), deque()).append(element)
             self.elements.append((block, element))
 
