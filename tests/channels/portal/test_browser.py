@@ -8,6 +8,7 @@ import email
 import email.policy
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from coproduce.review.feedback import iter_feedback
 from tests.channels.conftest import free_port
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, Axe, axe_source, running_portal
-from .conftest import Launched
+from .conftest import Launched, launch_sample
 
 pytestmark = pytest.mark.slow
 
@@ -175,3 +176,22 @@ def test_a_lead_logs_in_and_reads_the_responses_on_pages_axe_finds_sound(
     assert fits_the_phone(page)
     found["responses"] = axe.serious(page.url, page.content())
     assert all(v == [] for v in found.values()), found
+
+
+def test_the_what_changed_page_reads_on_a_phone_and_axe_finds_it_sound(
+    tmp_path: Path, browser: Any
+) -> None:
+    edited = launch_sample(tmp_path / "edited-repo", edited=True)
+    try:
+        with running_portal(edited.ctx.repo.root, free_port()) as base:
+            axe = Axe(browser, axe_source())
+            page = browser.new_context(
+                viewport={"width": 360, "height": 740}, java_script_enabled=False
+            ).new_page()
+            page.goto(f"{base}/c/{edited.cycle_id}/changes")
+            assert page.locator("h1").inner_text() == "What changed since version 1.0"
+            assert page.locator("del").count() >= 1 and page.locator("ins").count() >= 1
+            assert fits_the_phone(page)
+            assert axe.serious(page.url, page.content()) == []
+    finally:
+        edited.ctx.close()
