@@ -19,7 +19,7 @@ from coproduce.anchor import section_text
 from coproduce.errors import InvalidInputError, StateError
 from coproduce.models import CycleState, Document
 from coproduce.review import record
-from coproduce.review.submission import ANONYMOUS, Submission
+from coproduce.review.submission import ANONYMOUS, FILE, Submission
 
 if TYPE_CHECKING:
     from coproduce.store import GuidanceRepo
@@ -85,6 +85,8 @@ def accept(
         raise InvalidInputError("the feedback is empty: write something to send")
     if len(text) > MAX_TEXT:
         raise InvalidInputError(f"the feedback is longer than {MAX_TEXT:,} characters")
+    if (submission.kind == FILE) != (submission.file is not None):
+        raise InvalidInputError("a file submission carries a file, and only a file submission")
     audience = _audience_of(register, submission, cycle.audiences)
     moved = submission.version is not None and submission.version != cycle.proposed
     if submission.section and not moved:  # made on the proposed text: the section must exist
