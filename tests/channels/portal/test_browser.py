@@ -175,6 +175,9 @@ def test_a_lead_logs_in_and_reads_the_responses_on_pages_axe_finds_sound(
     assert page.locator("h1").inner_text() == f"Responses to {launched.cycle_id}"
     assert fits_the_phone(page)
     found["responses"] = axe.serious(page.url, page.content())
+    page.get_by_role("button", name="Send a reminder now").click()
+    assert "Sending a reminder to 2 people" in page.locator("main").inner_text()
+    found["reminder sent"] = axe.serious(page.url, page.content())
     assert all(v == [] for v in found.values()), found
 
 
@@ -195,3 +198,39 @@ def test_the_what_changed_page_reads_on_a_phone_and_axe_finds_it_sound(
             assert axe.serious(page.url, page.content()) == []
     finally:
         edited.ctx.close()
+
+
+def test_a_practitioner_sends_a_word_file_on_pages_axe_finds_sound(
+    launched: Launched, portal: str, browser: Any, tmp_path: Path
+) -> None:
+    from coproduce.docx.properties import stamp_participant
+    from coproduce.review.materials import render_materials
+    from tests.channels.replies import make_reply
+
+    draft = render_materials(repo=launched.ctx.repo, cycle_id=launched.cycle_id)["draft-docx"]
+    reply = tmp_path / "my reply.docx"
+    reply.write_bytes(
+        make_reply(stamp_participant(draft.read_bytes(), launched.practitioner),
+                   comments=[("Disagreement between agencies is healthy", "How quickly?")])
+    )  # fmt: skip
+    renamed = tmp_path / "notes.docx"
+    renamed.write_bytes(b"%PDF-1.7\n1 0 obj")
+    axe = Axe(browser, axe_source())
+    page = browser.new_context(
+        viewport={"width": 360, "height": 740}, java_script_enabled=False
+    ).new_page()
+    found: dict[str, list[str]] = {}
+    page.goto(link_in(launched.emls[launched.practitioner].read_bytes(), portal))
+    page.get_by_role("link", name="Send us a Word file instead").click()
+    assert page.locator("h1").inner_text() == "Send us a Word file" and fits_the_phone(page)
+    found["upload"] = axe.serious(page.url, page.content())
+    page.locator("#file").set_input_files(str(renamed))
+    page.locator("#consent-anonymous").check()
+    page.get_by_role("button", name="Send the file").click()
+    assert "it looks like a PDF" in page.locator(".error-summary").inner_text()
+    found["upload error"] = axe.serious(page.url, page.content())
+    page.locator("#file").set_input_files(str(reply))
+    page.get_by_role("button", name="Send the file").click()
+    assert page.locator("h1").inner_text() == "File received" and fits_the_phone(page)
+    found["received"] = axe.serious(page.url, page.content())
+    assert all(v == [] for v in found.values()), found
