@@ -234,3 +234,46 @@ def test_a_practitioner_sends_a_word_file_on_pages_axe_finds_sound(
     assert page.locator("h1").inner_text() == "File received" and fits_the_phone(page)
     found["received"] = axe.serious(page.url, page.content())
     assert all(v == [] for v in found.values()), found
+
+
+def test_a_lead_triages_a_section_with_the_keyboard_on_pages_axe_finds_sound(
+    launched: Launched, portal: str, browser: Any
+) -> None:
+    from coproduce.review.feedback import Submission, record_feedback
+    from coproduce.triage import iter_dispositions
+
+    item = record_feedback(
+        repo=launched.ctx.repo, register=launched.register, cycle_id=launched.cycle_id,
+        submission=Submission(participant=launched.practitioner, channel="portal",
+                              section="escalation", text="Say who chairs the meeting."),
+        key="portal:browser-triage",
+    )  # fmt: skip
+    launched.register.add_lead("sam.lead@example.org", hash_password("correct horse battery"))
+    axe = Axe(browser, axe_source())
+    page = browser.new_context(
+        viewport={"width": 360, "height": 740}, java_script_enabled=False
+    ).new_page()
+    found: dict[str, list[str]] = {}
+    page.goto(portal + "/lead/login")
+    page.locator("#email").fill("sam.lead@example.org")
+    page.locator("#password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{portal}/lead/c/{launched.cycle_id}/triage")
+    found["overview"] = axe.serious(page.url, page.content())
+    assert fits_the_phone(page)
+    page.get_by_role("link", name="Escalation").click()
+    found["section"] = axe.serious(page.url, page.content())
+    assert fits_the_phone(page)
+    tab_to(page, f"outcome-{item.id}")
+    page.keyboard.type("n")  # "Not accepted", then "Noted": type-ahead on the select
+    page.keyboard.type("o")
+    assert page.locator(f"#outcome-{item.id}").input_value() in ("noted", "not-accepted")
+    tab_to(page, f"reason-{item.id}")
+    page.keyboard.type("The chair is named in the terms of reference.")
+    page.get_by_role("button", name="Save outcomes").focus()
+    enter(page)
+    assert "Saved 1 outcome." in page.locator("main").inner_text()
+    found["saved"] = axe.serious(page.url, page.content())
+    (decided,) = iter_dispositions(launched.ctx.repo, launched.cycle_id).values()
+    assert decided.reason == "The chair is named in the terms of reference."
+    assert all(v == [] for v in found.values()), found
