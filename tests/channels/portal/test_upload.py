@@ -5,11 +5,13 @@ reference. Files are sniffed, not trusted by name or type; hostile ones change n
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from coproduce.docx.properties import add_custom_properties, stamp_participant
+from coproduce.models import HELD_TEXT
 from coproduce.review.feedback import iter_feedback
 from coproduce.review.listing import feedback_row
 from coproduce.review.materials import render_materials
@@ -187,3 +189,16 @@ def test_a_file_whose_items_were_never_journalled_is_read_when_recording_resumes
     (item,) = iter_feedback(launched.ctx.repo, launched.cycle_id)
     assert item.text == "Later." and item.anchor is not None
     assert read_pending_files(workspace) == 0
+
+
+def test_words_in_a_file_that_look_like_a_disclosure_go_to_the_safeguarding_lead_not_git(
+    client: TestClient, launched: Launched
+) -> None:
+    said = "Someone is hurting me and I owe them money."
+    reply = make_reply(draft_for(launched, launched.young_person), comments=[(QUOTE, said)])
+    page = upload(client, launched.links[launched.young_person], reply, consent=None)
+    assert page.status_code == 200 and "File received" in page.text
+    (item,) = iter_feedback(launched.ctx.repo, launched.cycle_id)
+    assert item.safeguarding_concern and item.text == HELD_TEXT
+    held = list((Path(launched.ctx.repo.state_dir) / "safeguarding").rglob("*.json"))
+    assert len(held) == 1 and said in held[0].read_text(encoding="utf-8")
