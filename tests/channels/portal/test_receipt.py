@@ -89,11 +89,14 @@ def test_a_young_person_gets_plain_words(
     mailbox: tuple[RecordingHandler, TestClient], launched: Launched
 ) -> None:
     handler, client = mailbox
-    send(client, launched.links[launched.young_person], {"general-comment": "Listen more."})
+    send(client, launched.links[launched.young_person],
+         {"general-comment": "Listen more.", "comment-purpose": "Say it first."})  # fmt: skip
     (raw,) = handler.received
     message, text, html = read(raw)
     assert message["Subject"].startswith("Thanks, we got what you sent (FB-")
     assert "Hi Yasmin," in text and "We will never use your name." in text
+    assert re.search(r"^FB-\d+  Your comment on “Why this matters”\r?$", text, re.M)
+    assert re.search(r"^FB-\d+  Your general comment\r?$", text, re.M)
     assert "Childline" in html and "Listen more." not in text + html
 
 
