@@ -80,6 +80,14 @@ def file_record(entry: JournalEntry) -> dict[str, object]:
     }
 
 
+def iter_file_records(repo: GuidanceRepo, cycle_id: str) -> list[dict[str, object]]:
+    """Return the records of the files a cycle received (who, when, size), in id order."""
+    folder = repo.root / record.REVIEWS / cycle_id / FILES_DIR
+    return [
+        record.load_yaml(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("FB-*.yaml"))
+    ]
+
+
 def record_pending(
     *,
     repo: GuidanceRepo,

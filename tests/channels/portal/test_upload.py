@@ -202,3 +202,21 @@ def test_words_in_a_file_that_look_like_a_disclosure_go_to_the_safeguarding_lead
     assert item.safeguarding_concern and item.text == HELD_TEXT
     held = list((Path(launched.ctx.repo.state_dir) / "safeguarding").rglob("*.json"))
     assert len(held) == 1 and said in held[0].read_text(encoding="utf-8")
+
+
+def test_the_lead_sees_the_word_files_received_without_their_contents(
+    client: TestClient, launched: Launched
+) -> None:
+    from coproduce.channels.portal.passwords import hash_password
+
+    from .test_lead import EMAIL, PASSWORD, log_in
+
+    reply = make_reply(draft_for(launched, launched.practitioner), comments=[(QUOTE, "Why?")])
+    page = upload(client, launched.links[launched.practitioner], reply)
+    reference = re.search(r"<strong>(FB-\d+)</strong>", page.text)
+    assert reference is not None
+    launched.register.add_lead(EMAIL, hash_password(PASSWORD))
+    log_in(client)
+    lead = client.get(f"/lead/c/{launched.cycle_id}").text
+    assert "Word files received" in lead
+    assert re.search(rf"<td>{reference.group(1)}</td><td>practitioners</td><td>\d{{4}}-", lead)

@@ -29,6 +29,7 @@ from coproduce.review.context import outreach_of
 from coproduce.review.delivery import INVITATION
 from coproduce.review.feedback import iter_feedback
 from coproduce.review.progress import audience_progress
+from coproduce.review.recording import iter_file_records
 
 if TYPE_CHECKING:
     from coproduce.channels.portal.app import Portal
@@ -140,6 +141,7 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
             pending=register.count_submissions(cycle=cycle_id, pending=True),
             lead=session.email, csrf=csrf_token(portal.key, session.value),
             reminding=reminding, problem=PROBLEMS.get(problem), waiting=_waiting(portal, cycle),
+            files=iter_file_records(portal.workspace.repo, cycle_id),
         )  # fmt: skip
 
     @app.post("/lead/c/{cycle_id}/remind")
