@@ -29,6 +29,7 @@ class ReplySubmissions:
     participant: str
     submissions: list[tuple[Submission, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    properties: dict[str, str] = field(default_factory=dict)  # ours, when we sent the file
 
 
 def read_reply_submissions(
@@ -63,7 +64,7 @@ def reply_submissions(
     every item is theirs, whoever the file says it was sent to.
     """
     reply = read_reply(data)
-    found = ReplySubmissions(participant=ANONYMOUS)
+    found = ReplySubmissions(participant=ANONYMOUS, properties=dict(reply.properties))
     if sender is not None:
         named_cycle = reply.properties.get("cycle")
         if named_cycle and named_cycle != cycle_id:

@@ -220,3 +220,26 @@ def test_the_lead_sees_the_word_files_received_without_their_contents(
     lead = client.get(f"/lead/c/{launched.cycle_id}").text
     assert "Word files received" in lead
     assert re.search(rf"<td>{reference.group(1)}</td><td>practitioners</td><td>\d{{4}}-", lead)
+
+
+def test_a_response_written_in_word_without_comments_is_read_as_one_general_comment(
+    client: TestClient, launched: Launched
+) -> None:
+    letter = minimal_docx(**{"word/document.xml": DOCUMENT.format(
+        text="The escalation steps are too slow &amp; nobody owns them.")})  # fmt: skip
+    page = upload(client, launched.links[launched.practitioner], letter)
+    assert page.status_code == 200 and "read what the file says as your comment" in page.text
+    (item,) = iter_feedback(launched.ctx.repo, launched.cycle_id)
+    row = feedback_row(item)
+    assert (row["text"], row["kind"], row["channel"]) == (
+        "The escalation steps are too slow & nobody owns them.", "general", "docx")  # fmt: skip
+
+
+def test_the_draft_sent_back_without_marks_gives_no_items(
+    client: TestClient, launched: Launched
+) -> None:
+    page = upload(client, launched.links[launched.practitioner],
+                  draft_for(launched, launched.practitioner))  # fmt: skip
+    assert page.status_code == 200 and "did not find any comments" in page.text
+    assert iter_feedback(launched.ctx.repo, launched.cycle_id) == []
+    assert launched.register.count_submissions(cycle=launched.cycle_id) == 1  # the file, kept

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 from coproduce.channels.portal.sending import send_items
 from coproduce.channels.reply import ReplySubmissions, reply_submissions
+from coproduce.channels.submit import submission_key
 from coproduce.errors import CoproduceError, InvalidInputError
-from coproduce.review.intake import accept
+from coproduce.review.intake import MAX_TEXT, accept
 from coproduce.review.recording import is_file_entry
 from coproduce.review.submission import FILE, Submission
 from coproduce.workspace import Workspace
@@ -41,6 +42,7 @@ class FileReceived:
     received: str
     late: bool
     items: int
+    letter: bool = False  # no comments or changes: its own words were taken as one comment
 
 
 def take_file(
@@ -77,12 +79,15 @@ def take_file(
         ),
         key=f"portal-file:{participant_id}:{digest}",
     )
-    _journal_items(workspace, cycle_id, found, quote=quote)
+    items = _journal_items(
+        workspace, cycle_id, found, quote=quote, data=data, reference=receipt.reference
+    )
     return FileReceived(
         reference=receipt.reference,
         received=receipt.received.strftime("%d %B %Y at %H:%M UTC").lstrip("0"),
         late=receipt.late,
         items=len(found.submissions),
+        letter=items > len(found.submissions),
     )
 
 
@@ -99,7 +104,10 @@ def read_pending_files(workspace: Workspace) -> int:
                 data, name=entry.feedback_id, cycle_id=entry.cycle, sender=entry.participant_id
             )
             quote = entry.payload.get("consent_to_quote")
-            _journal_items(workspace, entry.cycle, found, quote=quote is not False)
+            _journal_items(
+                workspace, entry.cycle, found, quote=quote is not False, data=data,
+                reference=entry.feedback_id,
+            )  # fmt: skip
         except CoproduceError as e:  # checked when it came: only a changed cycle gets here
             log.warning("file %s could not be read into items: %s", entry.feedback_id, e)
             continue
@@ -108,13 +116,44 @@ def read_pending_files(workspace: Workspace) -> int:
 
 
 def _journal_items(
-    workspace: Workspace, cycle_id: str, found: ReplySubmissions, *, quote: bool
-) -> None:
-    submissions = [dataclasses.replace(s, consent_to_quote=quote) for s, _ in found.submissions]
+    workspace: Workspace,
+    cycle_id: str,
+    found: ReplySubmissions,
+    *,
+    quote: bool,
+    data: bytes,
+    reference: str,
+) -> int:
+    """Journal the file's items; return how many there were."""
+    pairs = list(found.submissions)
+    letter = _letter(data, found, reference) if not pairs else None
+    if letter is not None:
+        pairs.append(letter)
+    submissions = [dataclasses.replace(s, consent_to_quote=quote) for s, _ in pairs]
     send_items(
         workspace, cycle_id=cycle_id, submissions=submissions, nonce="",
-        labels=["" for _ in submissions], keys=[k for _, k in found.submissions],
+        labels=["" for _ in submissions], keys=[k for _, k in pairs],
     )  # fmt: skip
+    return len(pairs)
+
+
+def _letter(data: bytes, found: ReplySubmissions, reference: str) -> tuple[Submission, str] | None:
+    """Return a file's own words as one general comment, when it is not the draft we sent.
+
+    A response written in Word, with no comments or tracked changes, is the response; the
+    Word draft sent back unmarked says nothing.
+    """
+    if found.properties.get("cycle"):
+        return None
+    from coproduce.docx import read_docx
+
+    text = "\n\n".join(b.text for b in read_docx(data, slug="reply").document.blocks).strip()
+    if not text:
+        return None
+    if len(text) > MAX_TEXT:
+        text = text[: MAX_TEXT - 80].rstrip() + f" [… continues in the Word file {reference}]"
+    submission = Submission(participant=found.participant, channel="docx", text=text)
+    return submission, submission_key(data, "body")
 
 
 def _count(found: ReplySubmissions) -> str:

@@ -70,7 +70,7 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
         except InvalidInputError as e:
             return upload_page(visit, errors=[FieldError("file", str(e))], status=400)
         item = {"what": WHAT, "reference": got.reference, "received": got.received,
-                "late": got.late, "items": got.items}  # fmt: skip
+                "late": got.late, "items": got.items, "letter": got.letter}  # fmt: skip
         if consent in ("named", "anonymous") and not visit.view.minor:
             portal.workspace.register.set_consent_named(visit.view.person.id, consent == "named")
         visit.draft.files[got.reference] = item
