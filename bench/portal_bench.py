@@ -186,6 +186,10 @@ def main() -> int:
             "lost": len(set(references) - set(git)),
             "duplicated": len(references) - len(set(references)) + len(git) - len(set(git)),
         }
+        # One confirmation email per send (each send here is one comment), never two.
+        receipts = [m for m in register.list_messages(cycle=cycle.id) if m.kind == "receipt"]
+        integrity["receipt_emails_sent"] = sum(1 for m in receipts if m.status == "sent")
+        integrity["receipt_emails_logged"] = len(receipts)
         launched.ctx.close()
         bare_dir = Path(tmp) / "bare"
         bare_dir.mkdir()

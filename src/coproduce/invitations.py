@@ -100,7 +100,7 @@ def build_invitation(
 
     Pass ``templates`` (from ``select_templates``) when building many: they are chosen once.
     """
-    message = _build(
+    message = build_message(
         "invite",
         record=record,
         audience=audience,
@@ -139,7 +139,7 @@ def build_reminder(
     """Return the reminder sent ``days`` before close to someone who has not yet responded."""
     moment = now or dt.datetime.now(dt.UTC)
     left = max(0, (materials.cycle.closes - moment).days)
-    return _build(
+    return build_message(
         "reminder",
         record=record,
         audience=audience,
@@ -167,7 +167,7 @@ def build_closed_notice(
     now: dt.datetime | None = None,
 ) -> EmailMessage:
     """Return the short notice that the review has closed (a youth version for young people)."""
-    return _build(
+    return build_message(
         "closed",
         record=record,
         audience=audience,
@@ -253,7 +253,7 @@ def prepare_reminders(
     ]
 
 
-def _build(
+def build_message(
     kind: str,
     *,
     record: ParticipantRecord,
@@ -265,6 +265,11 @@ def _build(
     message_id: str,
     now: dt.datetime | None,
 ) -> EmailMessage:
+    """Return one message to ``record`` from the ``templates`` of ``kind``: text and HTML.
+
+    ``extra`` adds to what every template sees (name, title, organisation, link, deadline);
+    the text template may set ``subject``.
+    """
     context = {**_context(record, audience, materials, link), **extra}
     try:
         module = templates.text.make_module(vars=context)

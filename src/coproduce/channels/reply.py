@@ -29,6 +29,7 @@ class ReplySubmissions:
     participant: str
     submissions: list[tuple[Submission, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    properties: dict[str, str] = field(default_factory=dict)  # ours, when we sent the file
 
 
 def read_reply_submissions(
@@ -43,10 +44,34 @@ def read_reply_submissions(
         raise InvalidInputError(
             f"{path.name}: not a Word reply (.docx); a survey export is .csv or .xlsx"
         )
-    data = _read(path)
+    return reply_submissions(
+        _read(path), name=path.name, cycle_id=cycle_id, participant=participant
+    )
+
+
+def reply_submissions(
+    data: bytes,
+    *,
+    name: str,
+    cycle_id: str,
+    participant: str | None = None,
+    sender: str | None = None,
+) -> ReplySubmissions:
+    """Return the submissions in the returned Word file ``data`` (called ``name`` in messages).
+
+    The file is checked first (corrupt, macro-enabled, zip bombs, XML entities: refused).
+    ``sender`` is who handed the file in when that is known for certain (a personal link):
+    every item is theirs, whoever the file says it was sent to.
+    """
     reply = read_reply(data)
-    found = ReplySubmissions(participant=ANONYMOUS)
-    found.participant = _identify(reply, path, cycle_id, participant, found.warnings)
+    found = ReplySubmissions(participant=ANONYMOUS, properties=dict(reply.properties))
+    if sender is not None:
+        named_cycle = reply.properties.get("cycle")
+        if named_cycle and named_cycle != cycle_id:
+            raise InvalidInputError(f"{name} was sent for another review, not this one")
+        found.participant = sender
+    else:
+        found.participant = _identify(reply, name, cycle_id, participant, found.warnings)
     version = reply.properties.get("version") or None
     by_id = {c.id: c for c in reply.comments}
     for comment in reply.comments:
@@ -82,27 +107,27 @@ def read_reply_submissions(
     authors = {clean_author(c.author) for c in reply.comments} - {""}
     if len(authors) > 1:
         found.warnings.append(
-            f"{path.name}: {len(authors)} people commented in this file; every item is "
+            f"{name}: {len(authors)} people commented in this file; every item is "
             f"recorded as from {found.participant}"
         )
     return found
 
 
 def _identify(
-    reply: ReplyFile, path: Path, cycle_id: str, chosen: str | None, warnings: list[str]
+    reply: ReplyFile, name: str, cycle_id: str, chosen: str | None, warnings: list[str]
 ) -> str:
     named_cycle = reply.properties.get("cycle")
     if named_cycle and named_cycle != cycle_id:
-        raise InvalidInputError(f"{path.name} was sent for cycle {named_cycle}, not {cycle_id}")
+        raise InvalidInputError(f"{name} was sent for cycle {named_cycle}, not {cycle_id}")
     named = reply.properties.get("participant", "")
     if re.match(PARTICIPANT_ID_PATTERN, named) and named != PARTICIPANT_PLACEHOLDER:
         if chosen and chosen != named:
-            warnings.append(f"{path.name} was sent to {named}; recorded as from {named}")
+            warnings.append(f"{name} was sent to {named}; recorded as from {named}")
         return named
     if chosen:
         return chosen
     warnings.append(
-        f"{path.name} does not say who it was sent to: recorded as anonymous "
+        f"{name} does not say who it was sent to: recorded as anonymous "
         "(name the participant with --participant)"
     )
     return ANONYMOUS

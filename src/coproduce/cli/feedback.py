@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -177,23 +177,19 @@ def list_(
     """List a cycle's feedback items (held concerns show only that they are held)."""
     from coproduce.review import record
     from coproduce.review.feedback import iter_feedback
+    from coproduce.review.listing import feedback_row
 
     repo = open_repo()
     record.load_cycle(repo, cycle)
     items = iter_feedback(repo, cycle)
     if as_json:
-        print_json([_public(i.model_dump(mode="json", exclude_none=True)) for i in items])
+        print_json([feedback_row(i) for i in items])
         return
     for item in items:
         where = item.anchor.section if item.anchor else "-"
         status = item.anchor.status.value if item.anchor else "general"
         first = item.text.splitlines()[0] if item.text else ""
         info(f"{item.id}  {item.channel:<11} {item.audience:<14} {where} ({status})  {first}")
-
-
-def _public(data: dict[str, Any]) -> dict[str, Any]:
-    data.pop("key", None)
-    return data
 
 
 @app.command("inspect")

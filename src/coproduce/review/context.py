@@ -51,7 +51,19 @@ def open_context(*, repo: str | Path | None = None, author: str | None = None) -
             person = resolve_author(None, settings, repo=workspace.repo)
         except CoproduceError:  # a scheduled run has no person: it acts as coproduce
             person = SYSTEM_AUTHOR
-    outreach = RegisterOutreach(
+    return ReviewContext(
+        repo=workspace.repo,
+        settings=settings,
+        author=person,
+        outreach=outreach_of(workspace),
+        workspace=workspace,
+    )
+
+
+def outreach_of(workspace: Workspace) -> RegisterOutreach:
+    """Return the outreach of a workspace: its register, mailer, audiences and templates."""
+    settings = workspace.settings
+    return RegisterOutreach(
         register=workspace.register,
         open_mailer=workspace.open_mailer,
         audiences=[*BUILT_IN_AUDIENCES, *settings.audiences],
@@ -60,11 +72,4 @@ def open_context(*, repo: str | Path | None = None, author: str | None = None) -
         portal_url=settings.portal_url,
         timezone=settings.timezone,
         templates=workspace.templates,
-    )
-    return ReviewContext(
-        repo=workspace.repo,
-        settings=settings,
-        author=person,
-        outreach=outreach,
-        workspace=workspace,
     )

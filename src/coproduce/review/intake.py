@@ -20,7 +20,7 @@ from coproduce.anchor import section_text
 from coproduce.errors import InvalidInputError, StateError
 from coproduce.models import CycleState, Document, ReviewCycle
 from coproduce.review import record
-from coproduce.review.submission import ANONYMOUS, Submission
+from coproduce.review.submission import ANONYMOUS, FILE, Submission
 
 if TYPE_CHECKING:
     from coproduce.store import GuidanceRepo
@@ -120,6 +120,8 @@ def _row(
         raise InvalidInputError("the feedback is empty: write something to send")
     if len(text) > MAX_TEXT:
         raise InvalidInputError(f"the feedback is longer than {MAX_TEXT:,} characters")
+    if (submission.kind == FILE) != (submission.file is not None):
+        raise InvalidInputError("a file submission carries a file, and only a file submission")
     who = f"{submission.participant}/{submission.audience}"
     if who not in audiences:
         audiences[who] = _audience_of(register, submission, cycle.audiences)

@@ -25,13 +25,14 @@ from coproduce.models import (
     load_model,
 )
 from coproduce.review import record
-from coproduce.review.submission import Submission
+from coproduce.review.submission import FILE, Submission
 
 if TYPE_CHECKING:
     from coproduce.store import GuidanceRepo
     from coproduce.store.register import JournalEntry, Register
 
 FEEDBACK_DIR = "feedback"
+FILES_DIR = "files"
 INTAKE = Person(name="coproduce intake", email="coproduce@localhost")
 BATCH = 500
 
@@ -52,6 +53,39 @@ class Recorded:
 def feedback_path(cycle_id: str, feedback_id: str) -> str:
     """Return the repository path of one feedback item."""
     return f"{record.REVIEWS}/{cycle_id}/{FEEDBACK_DIR}/{feedback_id}.yaml"
+
+
+def file_path(cycle_id: str, reference: str) -> str:
+    """Return the repository path of the record that a file submission came (not its contents)."""
+    return f"{record.REVIEWS}/{cycle_id}/{FILES_DIR}/{reference}.yaml"
+
+
+def is_file_entry(entry: JournalEntry) -> bool:
+    """Return whether a journal entry holds a whole file (read into items by its channel)."""
+    return entry.payload.get("kind") == FILE
+
+
+def file_record(entry: JournalEntry) -> dict[str, object]:
+    """Return what git keeps of a file submission: who (pseudonymous), when, which file."""
+    return {
+        "id": entry.feedback_id,
+        "cycle": entry.cycle,
+        "participant": entry.participant_id,
+        "audience": entry.payload.get("audience") or "anonymous",
+        "channel": entry.channel,
+        "received": entry.received.isoformat(),
+        "late": entry.late,
+        "sha256": entry.payload.get("file_sha256"),
+        "bytes": entry.payload.get("file_bytes"),
+    }
+
+
+def iter_file_records(repo: GuidanceRepo, cycle_id: str) -> list[dict[str, object]]:
+    """Return the records of the files a cycle received (who, when, size), in id order."""
+    folder = repo.root / record.REVIEWS / cycle_id / FILES_DIR
+    return [
+        record.load_yaml(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("FB-*.yaml"))
+    ]
 
 
 def record_pending(
@@ -140,6 +174,9 @@ def _commit(repo: GuidanceRepo, cycle_id: str, entries: list[JournalEntry]) -> s
     proposed = repo.read_document(cycle.slug, cycle.proposed)
     files: dict[str, str | bytes | None] = {}
     for entry in entries:
+        if is_file_entry(entry):  # its items are entries of their own; git gets no contents
+            files[file_path(cycle_id, entry.feedback_id)] = record.dump_yaml(file_record(entry))
+            continue
         submission = Submission.from_payload(
             entry.payload, participant=entry.participant_id, channel=entry.channel, key=entry.key
         )

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from coproduce.models import Channel, FeedbackKind, Provenance
 
 ANONYMOUS = "anonymous"
+SubmissionKind = FeedbackKind | Literal["file"]
+FILE: Literal["file"] = "file"
 
 
 @dataclass(frozen=True)
@@ -19,7 +23,9 @@ class Submission:
     participant's audience comes from the register). ``prefix``/``suffix`` are the text around
     the quote and ``version`` the commit it was made on, when that is not the cycle's proposed
     text: the anchor is then found again (``reanchored``) or ``orphaned``. ``concern`` marks a
-    possible disclosure of harm: git gets only HELD_TEXT.
+    possible disclosure of harm: git gets only HELD_TEXT. A ``file`` submission carries a
+    whole returned Word file (``file``): the journal keeps it, a reader turns it into items,
+    and git records only that it came (``reviews/<cycle>/files/``), never its contents.
     """
 
     participant: str
@@ -30,7 +36,7 @@ class Submission:
     suggestion: str | None = None
     question: str | None = None
     received: dt.datetime | None = None
-    kind: FeedbackKind = "comment"
+    kind: SubmissionKind = "comment"
     audience: str | None = None
     prefix: str = ""
     suffix: str = ""
@@ -40,10 +46,11 @@ class Submission:
     concern: bool = False
     key: str | None = None
     response: str | None = None
+    file: bytes | None = None
 
     def payload(self) -> dict[str, Any]:
         """Return what the journal keeps of it (JSON-ready; the participant and time aside)."""
-        return {
+        found: dict[str, Any] = {
             "text": self.text.strip(),
             "section": self.section,
             "quote": self.quote,
@@ -61,6 +68,11 @@ class Submission:
             "concern": self.concern,
             "response": self.response,
         }
+        if self.file is not None:
+            found["file"] = base64.b64encode(self.file).decode("ascii")
+            found["file_sha256"] = hashlib.sha256(self.file).hexdigest()
+            found["file_bytes"] = len(self.file)
+        return found
 
     @classmethod
     def from_payload(
@@ -86,4 +98,5 @@ class Submission:
             concern=bool(payload.get("concern", False)),
             key=key,
             response=payload.get("response"),
+            file=base64.b64decode(payload["file"]) if payload.get("file") else None,
         )

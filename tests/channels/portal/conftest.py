@@ -21,6 +21,7 @@ from coproduce.channels.portal import Limits, create_app
 from coproduce.models import ParticipantRecord, Person, Question
 from coproduce.resources import sample_guidance_dir
 from coproduce.review.context import ReviewContext, open_context
+from coproduce.review.materials import render_materials
 from coproduce.store import GuidanceRepo
 
 LEAD = Person(name="Sam Lead", email="sam.lead@example.org")
@@ -55,8 +56,17 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
 
 
-def launch_sample(root: Path) -> Launched:
-    """Launch a review of the sample protocol to a practitioner and a 15-year-old."""
+EDITS = [  # what a lead changed after v1.0, for the "what changed" page
+    ("at least every two years", "every year"),
+    ("Every day 3pm to 10pm", "Every day 2pm to 11pm"),
+    ("as part of supervision and case audit.",
+     "as part of supervision and case audit. Young people may read what we write about them."),
+]  # fmt: skip
+
+
+def launch_sample(root: Path, *, edited: bool = False) -> Launched:
+    """Launch a review of the sample protocol to a practitioner and a 15-year-old (``edited``:
+    of a draft changed since the approved version, by ``EDITS``)."""
     repo = GuidanceRepo.init(root, author=LEAD)
     samples = sample_guidance_dir()
     repo.commit_files(
@@ -70,6 +80,12 @@ def launch_sample(root: Path) -> Launched:
         message="Add the exploitation protocol",
     )
     repo.approve(SLUG, "1.0", author=LEAD, message="Approved by the board")
+    if edited:
+        text = repo.read_file(f"guidance/{SLUG}.md", rev="HEAD")
+        for old, new in EDITS:
+            assert old in text
+            text = text.replace(old, new, 1)
+        repo.commit_files({f"guidance/{SLUG}.md": text}, author=LEAD, message="Revise the protocol")
     ctx = open_context(repo=repo.root, author=str(LEAD))
     register = ctx.workspace.register
     practitioner, young = register.new_participant_id(), register.new_participant_id()
@@ -92,7 +108,10 @@ def launch_sample(root: Path) -> Launched:
         repo=ctx.repo, slug=SLUG, closes=closes, audiences=["practitioners", "young-people"],
         author=LEAD, outreach=ctx.outreach, questions=questions,
     ).cycle.id  # fmt: skip
-    review.launch(repo=ctx.repo, cycle_id=cycle_id, outreach=ctx.outreach, author=LEAD)
+    # The launch flow renders the materials (draft, what-changed page) for the invitations.
+    materials = render_materials(repo=ctx.repo, cycle_id=cycle_id) if edited else None
+    review.launch(repo=ctx.repo, cycle_id=cycle_id, outreach=ctx.outreach, author=LEAD,
+                  materials=materials)  # fmt: skip
     links: dict[str, str] = {}
     emls: dict[str, Path] = {}
     for path in sorted((Path(ctx.repo.state_dir) / "outbox").rglob("*.eml")):

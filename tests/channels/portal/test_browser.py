@@ -8,6 +8,7 @@ import email
 import email.policy
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from coproduce.review.feedback import iter_feedback
 from tests.channels.conftest import free_port
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, Axe, axe_source, running_portal
-from .conftest import Launched
+from .conftest import Launched, launch_sample
 
 pytestmark = pytest.mark.slow
 
@@ -174,4 +175,105 @@ def test_a_lead_logs_in_and_reads_the_responses_on_pages_axe_finds_sound(
     assert page.locator("h1").inner_text() == f"Responses to {launched.cycle_id}"
     assert fits_the_phone(page)
     found["responses"] = axe.serious(page.url, page.content())
+    page.get_by_role("button", name="Send a reminder now").click()
+    assert "Sending a reminder to 2 people" in page.locator("main").inner_text()
+    found["reminder sent"] = axe.serious(page.url, page.content())
+    assert all(v == [] for v in found.values()), found
+
+
+def test_the_what_changed_page_reads_on_a_phone_and_axe_finds_it_sound(
+    tmp_path: Path, browser: Any
+) -> None:
+    edited = launch_sample(tmp_path / "edited-repo", edited=True)
+    try:
+        with running_portal(edited.ctx.repo.root, free_port()) as base:
+            axe = Axe(browser, axe_source())
+            page = browser.new_context(
+                viewport={"width": 360, "height": 740}, java_script_enabled=False
+            ).new_page()
+            page.goto(f"{base}/c/{edited.cycle_id}/changes")
+            assert page.locator("h1").inner_text() == "What changed since version 1.0"
+            assert page.locator("del").count() >= 1 and page.locator("ins").count() >= 1
+            assert fits_the_phone(page)
+            assert axe.serious(page.url, page.content()) == []
+    finally:
+        edited.ctx.close()
+
+
+def test_a_practitioner_sends_a_word_file_on_pages_axe_finds_sound(
+    launched: Launched, portal: str, browser: Any, tmp_path: Path
+) -> None:
+    from coproduce.docx.properties import stamp_participant
+    from coproduce.review.materials import render_materials
+    from tests.channels.replies import make_reply
+
+    draft = render_materials(repo=launched.ctx.repo, cycle_id=launched.cycle_id)["draft-docx"]
+    reply = tmp_path / "my reply.docx"
+    reply.write_bytes(
+        make_reply(stamp_participant(draft.read_bytes(), launched.practitioner),
+                   comments=[("Disagreement between agencies is healthy", "How quickly?")])
+    )  # fmt: skip
+    renamed = tmp_path / "notes.docx"
+    renamed.write_bytes(b"%PDF-1.7\n1 0 obj")
+    axe = Axe(browser, axe_source())
+    page = browser.new_context(
+        viewport={"width": 360, "height": 740}, java_script_enabled=False
+    ).new_page()
+    found: dict[str, list[str]] = {}
+    page.goto(link_in(launched.emls[launched.practitioner].read_bytes(), portal))
+    page.get_by_role("link", name="Send us a Word file instead").click()
+    assert page.locator("h1").inner_text() == "Send us a Word file" and fits_the_phone(page)
+    found["upload"] = axe.serious(page.url, page.content())
+    page.locator("#file").set_input_files(str(renamed))
+    page.locator("#consent-anonymous").check()
+    page.get_by_role("button", name="Send the file").click()
+    assert "it looks like a PDF" in page.locator(".error-summary").inner_text()
+    found["upload error"] = axe.serious(page.url, page.content())
+    page.locator("#file").set_input_files(str(reply))
+    page.get_by_role("button", name="Send the file").click()
+    assert page.locator("h1").inner_text() == "File received" and fits_the_phone(page)
+    found["received"] = axe.serious(page.url, page.content())
+    assert all(v == [] for v in found.values()), found
+
+
+def test_a_lead_triages_a_section_with_the_keyboard_on_pages_axe_finds_sound(
+    launched: Launched, portal: str, browser: Any
+) -> None:
+    from coproduce.review.feedback import Submission, record_feedback
+    from coproduce.triage import iter_dispositions
+
+    item = record_feedback(
+        repo=launched.ctx.repo, register=launched.register, cycle_id=launched.cycle_id,
+        submission=Submission(participant=launched.practitioner, channel="portal",
+                              section="escalation", text="Say who chairs the meeting."),
+        key="portal:browser-triage",
+    )  # fmt: skip
+    launched.register.add_lead("sam.lead@example.org", hash_password("correct horse battery"))
+    axe = Axe(browser, axe_source())
+    page = browser.new_context(
+        viewport={"width": 360, "height": 740}, java_script_enabled=False
+    ).new_page()
+    found: dict[str, list[str]] = {}
+    page.goto(portal + "/lead/login")
+    page.locator("#email").fill("sam.lead@example.org")
+    page.locator("#password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{portal}/lead/c/{launched.cycle_id}/triage")
+    found["overview"] = axe.serious(page.url, page.content())
+    assert fits_the_phone(page)
+    page.get_by_role("link", name="Escalation").click()
+    found["section"] = axe.serious(page.url, page.content())
+    assert fits_the_phone(page)
+    tab_to(page, f"outcome-{item.id}")
+    page.keyboard.type("n")  # "Not accepted", then "Noted": type-ahead on the select
+    page.keyboard.type("o")
+    assert page.locator(f"#outcome-{item.id}").input_value() in ("noted", "not-accepted")
+    tab_to(page, f"reason-{item.id}")
+    page.keyboard.type("The chair is named in the terms of reference.")
+    page.get_by_role("button", name="Save outcomes").focus()
+    enter(page)
+    assert "Saved 1 outcome." in page.locator("main").inner_text()
+    found["saved"] = axe.serious(page.url, page.content())
+    (decided,) = iter_dispositions(launched.ctx.repo, launched.cycle_id).values()
+    assert decided.reason == "The chair is named in the terms of reference."
     assert all(v == [] for v in found.values()), found

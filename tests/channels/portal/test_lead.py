@@ -4,6 +4,7 @@ responses by audience and section with late items; nothing without a lead's sess
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
@@ -108,3 +109,49 @@ def test_the_lead_sees_responses_by_audience_and_section_and_late_items(
     assert launched.register.late_allowed(launched.cycle_id)
     forged = client.post(f"/lead/c/{launched.cycle_id}/late", data={"csrf": "x", "allow": "no"})
     assert forged.status_code == 403 and launched.register.late_allowed(launched.cycle_id)
+
+
+def reminders_in_outbox(launched: Launched) -> list[str]:
+    outbox = Path(launched.ctx.repo.state_dir) / "outbox"
+    return sorted(p.name for p in outbox.glob("reminder-*.eml"))
+
+
+def test_a_lead_sends_a_reminder_to_those_who_have_not_responded_once(
+    client: TestClient, launched: Launched
+) -> None:
+    link = launched.links[launched.young_person]
+    csrf = csrf_of(client.get(link).text)
+    check = client.post(link, data={"csrf": csrf, "general-comment": "Hi.", "action": "check"})
+    client.post(f"{link}/send", data={"csrf": csrf, "nonce": nonce_of(check.text)})
+    launched.register.add_lead(EMAIL, hash_password(PASSWORD))
+    log_in(client)
+    page = client.get(f"/lead/c/{launched.cycle_id}").text
+    assert "1 person was invited and has not responded yet." in page
+    lead_csrf = csrf_of(page)
+    done = client.post(f"/lead/c/{launched.cycle_id}/remind", data={"csrf": lead_csrf})
+    assert done.status_code == 200 and "Sending a reminder to 1 person" in done.text
+    (sent,) = reminders_in_outbox(launched)
+    assert launched.practitioner in sent
+    logged = [m for m in launched.register.list_messages(cycle=launched.cycle_id)
+              if m.kind.startswith("reminder-")]  # fmt: skip
+    assert [(m.participant_id, m.status) for m in logged] == [(launched.practitioner, "sent")]
+    again = client.post(f"/lead/c/{launched.cycle_id}/remind", data={"csrf": lead_csrf})
+    assert "nothing more to send" in again.text
+    assert len(reminders_in_outbox(launched)) == 1
+
+
+def test_a_reminder_needs_a_session_and_its_csrf_token(
+    client: TestClient, launched: Launched
+) -> None:
+    path = f"/lead/c/{launched.cycle_id}/remind"
+    anonymous = client.post(path, data={"csrf": "x"}, follow_redirects=False)
+    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/lead/login"
+    launched.register.add_lead(EMAIL, hash_password(PASSWORD))
+    log_in(client)
+    forged = client.post(path, data={"csrf": "forged"})
+    assert forged.status_code == 403
+    assert reminders_in_outbox(launched) == []
+    unknown = client.post(
+        "/lead/c/no-such-cycle/remind", data={"csrf": csrf_of(client.get("/lead").text)}
+    )
+    assert unknown.status_code == 404

@@ -28,15 +28,19 @@ def _no_live_markup(html: str) -> None:
 def test_every_page_carries_a_csp_with_no_inline_script_and_the_security_headers(
     client: TestClient, launched: Launched
 ) -> None:
-    for path in ("/healthz", launched.links[launched.practitioner], "/r/not-a-token"):
+    link = launched.links[launched.practitioner]
+    pages = ("/healthz", link, "/r/not-a-token", f"{link}/upload",
+             f"/c/{launched.cycle_id}/changes", "/lead/login")  # fmt: skip
+    for path in pages:
         headers = client.get(path).headers
         assert "script-src" not in headers["content-security-policy"]
         assert "default-src 'none'" in headers["content-security-policy"]
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["referrer-policy"] == "no-referrer"
         assert headers["x-frame-options"] == "DENY"
-    page = client.get(launched.links[launched.practitioner]).text
-    assert "<script" not in page and " style=" not in page and "<style" not in page
+    for path in pages[1:]:
+        page = client.get(path).text
+        assert "<script" not in page and " style=" not in page and "<style" not in page
 
 
 def test_a_forged_or_missing_csrf_token_is_refused_and_nothing_is_saved(

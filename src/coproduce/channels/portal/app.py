@@ -17,10 +17,11 @@ from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from coproduce.channels.portal import lead, participant
+from coproduce.channels.portal import changes, lead, participant, triage, upload
+from coproduce.channels.portal.files import MAX_UPLOAD
 from coproduce.channels.portal.pages import Pages
+from coproduce.channels.portal.recorder import Recorder
 from coproduce.channels.portal.security import BodyLimit, RateLimit, SecurityHeaders
-from coproduce.channels.portal.sending import Recorder
 from coproduce.resources import builtin_templates_dir
 from coproduce.store.tokens import token_key
 from coproduce.workspace import Workspace, open_workspace
@@ -37,6 +38,7 @@ class Limits:
     unknown_links_per_client: int = 30  # a minute: guessing links gets nowhere fast
     requests_per_client: int = 20_000  # a minute: loopback and shared NATs carry many people
     lead_logins_per_client: int = 20  # a minute
+    upload_bytes: int = MAX_UPLOAD + 64 * 1024  # a Word file and the form around it
 
 
 @dataclass
@@ -102,8 +104,11 @@ def create_app(workspace: Workspace, *, limits: Limits | None = None) -> FastAPI
         return portal.pages.render("error", status=500, page_title="Sorry, there is a problem")
 
     participant.add_routes(app, portal)
+    changes.add_routes(app, portal)
+    upload.add_routes(app, portal)
+    triage.add_routes(app, portal)
     lead.add_routes(app, portal)
-    app.add_middleware(BodyLimit, limit=limits.body_bytes)
+    app.add_middleware(BodyLimit, limit=limits.body_bytes, upload_limit=limits.upload_bytes)
     app.add_middleware(SecurityHeaders)
     return app
 

@@ -31,6 +31,7 @@ class Draft(BaseModel):
     consent: Consent | None = None
     nonce: str = ""
     sent: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
+    files: dict[str, dict[str, Any]] = Field(default_factory=dict)  # Word files, by reference
 
     def is_empty(self) -> bool:
         """Return whether there is nothing to send."""

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.background import BackgroundTask
 
 from coproduce.channels.portal.draft import FieldError
 from coproduce.channels.portal.passwords import check_password
+from coproduce.channels.portal.remind import plan_reminder, send_reminder
 from coproduce.channels.portal.security import FORM, Form, csrf_ok, csrf_token
 from coproduce.channels.portal.session import (
     end_session,
@@ -21,14 +23,18 @@ from coproduce.channels.portal.session import (
     set_login_nonce,
     start_session,
 )
-from coproduce.errors import CoproduceError
+from coproduce.errors import CoproduceError, NotFoundError
 from coproduce.review import record
+from coproduce.review.context import outreach_of
+from coproduce.review.delivery import INVITATION
 from coproduce.review.feedback import iter_feedback
 from coproduce.review.progress import audience_progress
+from coproduce.review.recording import iter_file_records
 
 if TYPE_CHECKING:
     from coproduce.channels.portal.app import Portal
 
+PROBLEMS = {"not-open": "No reminder was sent: the review is not open."}
 LOCK_AFTER = 5
 LOCK_FOR = dt.timedelta(minutes=15)
 WRONG = "The email or password is not right. After 5 wrong tries, logging in pauses for 15 minutes."
@@ -112,7 +118,9 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
                             lead=session.email, csrf=csrf)  # fmt: skip
 
     @app.get("/lead/c/{cycle_id}")
-    def cycle_page(request: Request, cycle_id: str) -> Response:
+    def cycle_page(
+        request: Request, cycle_id: str, reminding: int | None = None, problem: str = ""
+    ) -> Response:
         session = session_or_login(request)
         if isinstance(session, Response):
             return session
@@ -130,9 +138,31 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
             progress=audience_progress(register=register, cycle=cycle),
             by_section=by_section, items=sorted(items, key=lambda i: i.received, reverse=True),
             late=[i for i in items if i.late], late_allowed=register.late_allowed(cycle_id),
-            pending=register.count_submissions(cycle=cycle_id) - len(items),
+            pending=register.count_submissions(cycle=cycle_id, pending=True),
             lead=session.email, csrf=csrf_token(portal.key, session.value),
+            reminding=reminding, problem=PROBLEMS.get(problem), waiting=_waiting(portal, cycle),
+            files=iter_file_records(portal.workspace.repo, cycle_id),
         )  # fmt: skip
+
+    @app.post("/lead/c/{cycle_id}/remind")
+    def remind(request: Request, cycle_id: str, form: Form = FORM) -> Response:
+        session = session_or_login(request)
+        if isinstance(session, Response):
+            return session
+        if not csrf_ok(portal.key, session.value, form.get("csrf")):
+            return pages.render("busy", status=403, page_title="Please try again")
+        try:
+            plan = plan_reminder(portal.workspace, cycle_id=cycle_id)
+        except NotFoundError:
+            return pages.render("unknown", status=404, page_title="Page not found")
+        except CoproduceError:  # not open (closed since the page was shown)
+            return RedirectResponse(f"/lead/c/{cycle_id}?problem=not-open", status_code=303)
+        people = sum(len(b.participants) for b in plan.batches)
+        return RedirectResponse(
+            f"/lead/c/{cycle_id}?reminding={people}",
+            status_code=303,
+            background=BackgroundTask(send_reminder, portal.workspace, plan=plan),
+        )
 
     @app.post("/lead/c/{cycle_id}/late")
     def late(request: Request, cycle_id: str, form: Form = FORM) -> Response:
@@ -147,6 +177,12 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
             return pages.render("unknown", status=404, page_title="Page not found")
         register.set_late_allowed(cycle_id, form.get("allow") == "yes")
         return RedirectResponse(f"/lead/c/{cycle_id}", status_code=303)
+
+
+def _waiting(portal: Portal, cycle: Any) -> int:
+    """Return how many people were invited and have not responded (a reminder's reach)."""
+    outreach = outreach_of(portal.workspace)
+    return len(outreach.sent_to(cycle.id, INVITATION) - outreach.responded(cycle.id))
 
 
 def _error(field: str, message: str) -> FieldError:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.background import BackgroundTask
+from starlette.background import BackgroundTasks
 
 from coproduce.channels.portal.draft import (
     CONSENT_LABELS,
@@ -23,6 +23,7 @@ from coproduce.channels.portal.draft import (
     read_form,
 )
 from coproduce.channels.portal.preview import redline_html
+from coproduce.channels.portal.receipt import send_receipt
 from coproduce.channels.portal.security import FORM, Form, csrf_ok, csrf_token
 from coproduce.channels.portal.sending import send_items
 from coproduce.channels.portal.view import PageView, build_view
@@ -77,45 +78,53 @@ def _day(when: Any) -> str:
     return f"{when.day} {when:%B %Y}"
 
 
+def client_of(request: Request) -> str:
+    """Return the address a request came from (rate limits are kept per address)."""
+    return request.client.host if request.client else "unknown"
+
+
+def open_visit(portal: Portal, request: Request, token: str) -> Visit | Response:
+    """Return the visit of a personal link, or the page to show instead (busy, unknown,
+    closed); an unknown, expired or erased link gets one page that never says which."""
+    pages = portal.pages
+    if not portal.per_client.allow(client_of(request)):
+        return pages.render("busy", status=429, page_title="Too many requests")
+    found = verify_token(portal.workspace.register, token)
+    if found is None:
+        if not portal.unknown.allow(client_of(request)):
+            return pages.render("busy", status=429, page_title="Too many requests")
+        return pages.render("unknown", status=404, page_title="This link does not work")
+    participant_id, cycle_id = found
+    try:
+        view = build_view(portal.workspace, cycle_id=cycle_id, participant_id=participant_id)
+    except CoproduceError:
+        return pages.render("unknown", status=404, page_title="This link does not work")
+    visit = Visit(portal, token, view)
+    if view.closed and not visit.late_allowed:
+        return pages.render(
+            "closed", status=410, page_title="This review has closed", **visit.context()
+        )
+    return visit
+
+
+def open_post(
+    portal: Portal, request: Request, token: str, form: dict[str, Any]
+) -> tuple[Visit, dict[str, Any]] | Response:
+    """Return the visit a form was posted on, once its rate limit and CSRF token pass."""
+    visit = open_visit(portal, request, token)
+    if isinstance(visit, Response):
+        return visit
+    if not portal.per_token.allow(visit.subject):
+        return portal.pages.render("busy", status=429, page_title="Too many requests")
+    if not csrf_ok(portal.key, visit.subject, form.get("csrf")):
+        return portal.pages.render("expired-form", status=403, page_title="Please try again",
+                                   **visit.context())  # fmt: skip
+    return visit, form
+
+
 def add_routes(app: FastAPI, portal: Portal) -> None:
     """Mount the participant's routes on ``app``."""
     pages = portal.pages
-
-    def client(request: Request) -> str:
-        return request.client.host if request.client else "unknown"
-
-    def open_visit(request: Request, token: str) -> Visit | Response:
-        if not portal.per_client.allow(client(request)):
-            return pages.render("busy", status=429, page_title="Too many requests")
-        found = verify_token(portal.workspace.register, token)
-        if found is None:
-            if not portal.unknown.allow(client(request)):
-                return pages.render("busy", status=429, page_title="Too many requests")
-            return pages.render("unknown", status=404, page_title="This link does not work")
-        participant_id, cycle_id = found
-        try:
-            view = build_view(portal.workspace, cycle_id=cycle_id, participant_id=participant_id)
-        except CoproduceError:
-            return pages.render("unknown", status=404, page_title="This link does not work")
-        visit = Visit(portal, token, view)
-        if view.closed and not visit.late_allowed:
-            return pages.render(
-                "closed", status=410, page_title="This review has closed", **visit.context()
-            )
-        return visit
-
-    def open_post(
-        request: Request, token: str, form: dict[str, Any]
-    ) -> tuple[Visit, dict[str, Any]] | Response:
-        visit = open_visit(request, token)
-        if isinstance(visit, Response):
-            return visit
-        if not portal.per_token.allow(visit.subject):
-            return pages.render("busy", status=429, page_title="Too many requests")
-        if not csrf_ok(portal.key, visit.subject, form.get("csrf")):
-            return pages.render("expired-form", status=403, page_title="Please try again",
-                                **visit.context())  # fmt: skip
-        return visit, form
 
     def draft_page(visit: Visit, *, errors: list[FieldError], status: int = 200,
                    preview: bool = False, saved: bool = False) -> Response:  # fmt: skip
@@ -130,14 +139,14 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
 
     @app.get("/r/{token}")
     def show(request: Request, token: str, saved: bool = False) -> Response:
-        visit = open_visit(request, token)
+        visit = open_visit(portal, request, token)
         if isinstance(visit, Response):
             return visit
         return draft_page(visit, errors=[], saved=saved)
 
     @app.post("/r/{token}")
     def save(request: Request, token: str, form: Form = FORM) -> Response:
-        opened = open_post(request, token, form)
+        opened = open_post(portal, request, token, form)
         if isinstance(opened, Response):
             return opened
         visit, form = opened
@@ -157,7 +166,7 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
 
     @app.get("/r/{token}/check")
     def check(request: Request, token: str) -> Response:
-        visit = open_visit(request, token)
+        visit = open_visit(portal, request, token)
         if isinstance(visit, Response):
             return visit
         if check_ready(visit.draft, visit.view):
@@ -172,7 +181,7 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
 
     @app.post("/r/{token}/send")
     def send(request: Request, token: str, form: Form = FORM) -> Response:
-        opened = open_post(request, token, form)
+        opened = open_post(portal, request, token, form)
         if isinstance(opened, Response):
             return opened
         visit, form = opened
@@ -191,21 +200,22 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
         if visit.draft.consent in ("named", "anonymous") and not visit.view.minor:
             named = visit.draft.consent == "named"
             portal.workspace.register.set_consent_named(visit.view.person.id, named)
-        visit.draft = Draft(
-            consent=visit.draft.consent,
-            sent={**visit.draft.sent, nonce: [s.__dict__ for s in sent]},
-        )
+        items = [s.__dict__ for s in sent]
+        visit.draft = Draft(consent=visit.draft.consent, sent={**visit.draft.sent, nonce: items})
         visit.save()
-        # Acknowledged once journalled; git is written after the response, batched per process.
-        return RedirectResponse(
-            f"/r/{token}/sent/{nonce}",
-            status_code=303,
-            background=BackgroundTask(portal.recorder.run, cycle_id=visit.view.cycle.id),
-        )
+        # Acknowledged once journalled; git is written after the response, batched per process,
+        # and the confirmation email (once per nonce, whoever sends it) goes after that.
+        after = BackgroundTasks()
+        after.add_task(portal.recorder.run, cycle_id=visit.view.cycle.id)
+        after.add_task(
+            send_receipt, portal.workspace, cycle=visit.view.cycle, title=visit.view.title,
+            participant_id=visit.view.person.id, items=items, nonce=nonce, token=token,
+        )  # fmt: skip
+        return RedirectResponse(f"/r/{token}/sent/{nonce}", status_code=303, background=after)
 
     @app.get("/r/{token}/sent/{nonce}")
     def sent(request: Request, token: str, nonce: str) -> Response:
-        visit = open_visit(request, token)
+        visit = open_visit(portal, request, token)
         if isinstance(visit, Response):
             return visit
         items = visit.draft.sent.get(nonce)
@@ -216,7 +226,7 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
 
     @app.post("/r/{token}/opt-out")
     def opt_out(request: Request, token: str, form: Form = FORM) -> Response:
-        opened = open_post(request, token, form)
+        opened = open_post(portal, request, token, form)
         if isinstance(opened, Response):
             return opened
         visit, _form = opened
