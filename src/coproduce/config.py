@@ -74,6 +74,12 @@ class Settings(BaseModel):
         default_factory=lambda: [7, 2],
         description="Send reminders this many days before a review closes.",
     )
+    next_update_days: int = Field(
+        default=28,
+        ge=1,
+        description="When the board returns or rejects a version, participants are told they"
+        " will hear again within this many days (unless the decision names a next_update date).",
+    )
     timezone: str = Field(
         default=DEFAULT_TIMEZONE, description="Time zone for deadlines and dates in messages."
     )
@@ -227,6 +233,7 @@ _KEYS: tuple[_Key, ...] = (
     _Key("mail", "rate_per_minute", "mail_rate_per_minute", "COPRODUCE_MAIL_RATE_PER_MINUTE", ""),
     _Key("review", "reminder_days", "reminder_days", "COPRODUCE_REMINDER_DAYS", ""),
     _Key("review", "timezone", "timezone", "COPRODUCE_TIMEZONE", ""),
+    _Key("review", "next_update_days", "next_update_days", "COPRODUCE_NEXT_UPDATE_DAYS", ""),
     _Key("storage", "state_dir", "state_dir", "COPRODUCE_STATE", ""),
     _Key("storage", "database_url", "database_url", "COPRODUCE_DATABASE_URL",
          '"postgresql+psycopg://coproduce@db.example.org/coproduce"'),
