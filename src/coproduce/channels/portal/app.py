@@ -17,7 +17,7 @@ from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from coproduce.channels.portal import lead, participant
+from coproduce.channels.portal import lead, outcomes, participant
 from coproduce.channels.portal.pages import Pages
 from coproduce.channels.portal.security import BodyLimit, RateLimit, SecurityHeaders
 from coproduce.channels.portal.sending import Recorder
@@ -102,6 +102,7 @@ def create_app(workspace: Workspace, *, limits: Limits | None = None) -> FastAPI
         return portal.pages.render("error", status=500, page_title="Sorry, there is a problem")
 
     participant.add_routes(app, portal)
+    outcomes.add_routes(app, portal)
     lead.add_routes(app, portal)
     app.add_middleware(BodyLimit, limit=limits.body_bytes)
     app.add_middleware(SecurityHeaders)

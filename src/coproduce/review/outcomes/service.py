@@ -63,6 +63,7 @@ class Report:
     letters: list[Path]
     summaries: list[Path]
     told: Told
+    messages: int = 0
 
 
 def outcomes_of(
@@ -237,7 +238,7 @@ def write_feedback_report(
         made.append(path)
     index = {**told.as_dict(), "messages": len(letters), "young_people": _young(letters)}
     (folder / "report.json").write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
-    return Report(folder=folder, letters=written, summaries=made, told=told)
+    return Report(folder=folder, letters=written, summaries=made, told=told, messages=len(letters))
 
 
 def outcomes_for_token(
