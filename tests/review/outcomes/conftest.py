@@ -28,6 +28,7 @@ OPTED = "Olive Optedout"
 ERASED = "Eric Erased"
 YOUNG_NAMES = (YOUNG, YOUNG.split()[0], WORKER_YOUNG, WORKER_YOUNG.split()[0])
 DECIDED = dt.date(2026, 12, 18)
+SCRIPT = "<script>alert(1)</script>"
 OUTCOMES = {
     "named": ("accepted", "We will name the duty manager as first contact."),
     "unnamed": ("accepted", "Added a one working day timescale."),
@@ -110,7 +111,7 @@ def decided(tmp_path: Path) -> Iterator[Decided]:
         people[OPTED] = _add(register, OPTED, "practitioners", "25+")
         people[ERASED] = _add(register, ERASED, "partners", "25+")
         said = {
-            "worker": (WORKER_YOUNG, "when", "Tell us what happens next, in plain words"),
+            "worker": (WORKER_YOUNG, "when", "Tell us what happens next, in plain words " + SCRIPT),
             "opted": (OPTED, "purpose", "Please shorten the purpose"),
             "erased": (ERASED, "when", "Name the escalation lead"),
         }
