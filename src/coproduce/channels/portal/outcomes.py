@@ -47,7 +47,7 @@ def _context(portal: Portal, token: str) -> dict[str, Any] | None:
     if found is None:
         return None
     outcomes, person = found
-    return render_context(
+    context = render_context(
         outcomes,
         person,
         record=outcomes.records.get(person.participant),
@@ -55,3 +55,5 @@ def _context(portal: Portal, token: str) -> dict[str, Any] | None:
         link="",
         glossary=load_glossary(workspace.templates),
     )
+    context.pop("name")  # the page greets nobody (and render() takes its own "name")
+    return context
