@@ -101,6 +101,7 @@ def test_an_accepted_item_shows_the_passage_as_it_now_reads_with_the_change(
     text, html = bodies(by_recipient(mailbox)["oliver@example.org"])
     assert 'You said: "Add timescales for a response."' in text
     assert "Outcome: accepted" in text and "Why: Added a one working day timescale." in text
+    assert 'The passage as it now reads, in "When to escalate"' in text  # not where it was said
     assert "Escalate {+within one working day +}when a plan is not keeping" in text
     assert "within one working day" in html and "<ins " in html
     assert "Outcome: not accepted" in text  # the other item, with its reason

@@ -200,15 +200,22 @@ def approved_revision(repo: GuidanceRepo, cycle: ReviewCycle, decision: SignoffD
     return repo.resolve("HEAD")
 
 
-def _changes(
-    repo: GuidanceRepo, cycle: ReviewCycle, revision: str
-) -> tuple[ChangeSet | None, Trace | None]:
-    from coproduce.redline import redline
+_CHANGES: dict[tuple[str, str, str, str], tuple[ChangeSet, Trace]] = {}
 
-    base = cycle.base or revision
-    result = redline(repo, cycle.slug, base=base, proposed=revision, allow_empty=True)
-    commits = repo.commits_between(cycle.base, revision, cycle.slug) if cycle.base else []
-    return result.changes, trace_changes(result.changes, commits)
+
+def _changes(repo: GuidanceRepo, cycle: ReviewCycle, revision: str) -> tuple[ChangeSet, Trace]:
+    # Kept per process by commit: the portal shows a page per person from the same redline.
+    base = repo.resolve(cycle.base) if cycle.base else revision
+    key = (str(repo.root), cycle.slug, base, revision)
+    if key not in _CHANGES:
+        from coproduce.redline import redline
+
+        result = redline(repo, cycle.slug, base=base, proposed=revision, allow_empty=True)
+        commits = repo.commits_between(base, revision, cycle.slug) if cycle.base else []
+        if len(_CHANGES) >= 8:
+            _CHANGES.pop(next(iter(_CHANGES)))
+        _CHANGES[key] = (result.changes, trace_changes(result.changes, commits))
+    return _CHANGES[key]
 
 
 def _passages(item_id: str, changes: ChangeSet | None, traced: Trace | None) -> tuple[Passage, ...]:

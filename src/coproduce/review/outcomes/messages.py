@@ -92,7 +92,15 @@ def render_context(
             "label": YOUTH_LABELS[i.outcome] if person.youth else i.label,
             "reason": i.reason,
             "acted_on": bool(i.outcome and i.outcome.acted_on),
-            "passages": i.passages,
+            "passages": [
+                {
+                    "html": p.html,
+                    "text": p.text,
+                    "now": p.now,
+                    "section": outcomes.headings.get(p.section, p.section),
+                }
+                for p in i.passages
+            ],
         }
         for i in person.items
     ]
