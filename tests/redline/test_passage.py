@@ -38,6 +38,7 @@ def test_a_reworded_paragraph_shows_words_added_and_taken_out() -> None:
     assert "{+within one day +}" in passage.text and "[-young person-]{+child+}" in passage.text
     assert '<ins style="' in passage.html and ">within one day </ins>" in passage.html
     assert '<del style="' in passage.html and ">young person</del>" in passage.html
+    assert "<ins>within one day </ins>" in passage.bare_html and "style" not in passage.bare_html
 
 
 def test_words_that_look_like_markup_are_escaped_in_the_html() -> None:

@@ -30,16 +30,19 @@ class Passage:
     html: Markup
     text: str
     now: str
+    bare_html: Markup
+    """The HTML without inline styles, for pages whose style sheet marks ins and del."""
 
 
 def render_passage(changes: ChangeSet, op: BlockOp) -> Passage:
     """Return the paragraphs of ``op`` with its word changes shown, as HTML and text."""
     views = block_views(ChangeSet(base=changes.base, proposed=changes.proposed, meta=[], ops=[op]))
     html = Markup("\n").join(_html_block(v) for v in views)
+    bare = Markup("\n").join(_html_block(v, styled=False) for v in views)
     text = "\n".join(t for t in map(_text_block, views) if t)
     now = "\n".join(_plain(b) for b in op.proposed)
     section = (op.proposed or op.base)[0].section
-    return Passage(section=section, html=html, text=text, now=now)
+    return Passage(section=section, html=html, text=text, now=now, bare_html=bare)
 
 
 def _plain(block: object) -> str:
@@ -53,12 +56,12 @@ def _spans_text(spans: list[Span]) -> str:
     return "".join(s.text for s in spans)
 
 
-def _segment_html(segment: Segment) -> Markup:
+def _segment_html(segment: Segment, styled: bool) -> Markup:
     words = escape(_spans_text(segment.spans))
-    if segment.kind == "ins":
-        return Markup('<ins style="{}">{}</ins>').format(INS_STYLE, words)
-    if segment.kind == "del":
-        return Markup('<del style="{}">{}</del>').format(DEL_STYLE, words)
+    if segment.kind in ("ins", "del"):
+        style = (INS_STYLE if segment.kind == "ins" else DEL_STYLE) if styled else ""
+        attribute = Markup(' style="{}"').format(style) if style else Markup("")
+        return Markup("<{0}{1}>{2}</{0}>").format(Markup(segment.kind), attribute, words)
     return Markup(words)
 
 
@@ -73,13 +76,13 @@ def _segment_text(segment: Segment) -> str:
     return words
 
 
-def _html_block(view: BlockView) -> Markup:
+def _html_block(view: BlockView, *, styled: bool = True) -> Markup:
     if view.tag == "table":
         rows = Markup("").join(
             Markup("<tr>{}</tr>").format(
                 Markup("").join(
                     Markup('<td style="border:1px solid #777;padding:4px">{}</td>').format(
-                        Markup("").join(_segment_html(s) for s in cell)
+                        Markup("").join(_segment_html(s, styled) for s in cell)
                     )
                     for cell in row.cells
                 )
@@ -87,7 +90,7 @@ def _html_block(view: BlockView) -> Markup:
             for row in view.rows
         )
         return Markup('<table style="border-collapse:collapse">{}</table>').format(rows)
-    inner = Markup("").join(_segment_html(s) for s in view.segments)
+    inner = Markup("").join(_segment_html(s, styled) for s in view.segments)
     if view.tag in ("ul", "ol"):
         return Markup("<ul><li>{}</li></ul>").format(inner)
     tag = view.tag if view.tag.startswith("h") or view.tag == "blockquote" else "p"

@@ -95,6 +95,7 @@ def render_context(
             "passages": [
                 {
                     "html": p.html,
+                    "bare_html": p.bare_html,
                     "text": p.text,
                     "now": p.now,
                     "section": outcomes.headings.get(p.section, p.section),
