@@ -18,19 +18,20 @@ __all__ = ["closed_port", "decided", "isolated_env", "mailbox", "smtp_server"]
 
 
 def test_the_report_is_written_to_read_and_nothing_is_sent_or_committed(
-    cli, decided, mailbox: RecordingHandler, git_state, tmp_path: Path
+    cli, decided, mailbox: RecordingHandler, git_state
 ) -> None:  # type: ignore[no-untyped-def]
     decided.decide("approved")
     before = git_state(decided.repo.root)
-    out = tmp_path / "you-said-we-did"
-    result = cli("feedback-report", decided.cycle_id, "-o", str(out), cwd=decided.repo.root)
+    out = decided.repo.root / "you-said-we-did"  # inside the repository, as the issue shows
+    result = cli("feedback-report", decided.cycle_id, "-o", "you-said-we-did/",
+                 cwd=decided.repo.root)  # fmt: skip
     assert result.code == 0, result.err
-    assert f"Wrote 5 message(s) and the summaries to {out} (nothing sent)" in result.out
+    assert "Wrote 5 message(s) and the summaries to you-said-we-did (nothing sent)" in result.out
     assert "1 participant(s) opted out of mail: not written to" in result.out
     assert "1 participant(s) erased from the register: not written to" in result.out
     assert (out / "summary.md").is_file() and len(list((out / "participants").glob("*.eml"))) == 5
     assert mailbox.received == []
-    assert git_state(decided.repo.root) == before
+    assert git_state(decided.repo.root) == before  # its .gitignore keeps personal data out
 
 
 def test_send_tells_everyone_once_and_a_rerun_sends_nothing(
