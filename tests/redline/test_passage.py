@@ -52,3 +52,23 @@ def test_a_table_row_changed_is_shown_as_a_small_table() -> None:
     passage = render_passage(changes, ops[0])
     assert passage.html.startswith('<table style="border-collapse:collapse">')
     assert "Duty manager" in passage.text and "within one hour" in passage.text
+
+
+def test_only_the_changes_of_the_named_commits_are_marked() -> None:
+    import datetime as dt
+
+    from coproduce.redline.change import Attribution
+    from coproduce.redline.html import describe
+
+    new = BASE.replace("Escalate when", "Escalate within one day when").replace(
+        "young person", "child"
+    )
+    changes, ops = changed(new)
+    mine = Attribution("Alex", dt.datetime(2026, 11, 20, 8, 1, tzinfo=dt.UTC))
+    theirs = Attribution("Sam", dt.datetime(2026, 11, 20, 8, 2, tzinfo=dt.UTC))
+    for span in ops[0].paragraphs[0].ops:
+        span.attribution = mine if "within" in span.proposed_text else theirs
+    passage = render_passage(changes, ops[0], by={describe(mine)})
+    assert passage.text == "Escalate {+within one day +}when a plan is not keeping a child safe."
+    nobody = render_passage(changes, ops[0], by={"Nobody, 2000-01-01 00:00 UTC"})
+    assert "[-young person-]" in nobody.text  # marking nothing would hide the change: all shown

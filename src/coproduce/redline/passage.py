@@ -9,6 +9,7 @@ carries inline styles (mail clients drop style sheets); the text marks words add
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -34,15 +35,53 @@ class Passage:
     """The HTML without inline styles, for pages whose style sheet marks ins and del."""
 
 
-def render_passage(changes: ChangeSet, op: BlockOp) -> Passage:
-    """Return the paragraphs of ``op`` with its word changes shown, as HTML and text."""
+def render_passage(
+    changes: ChangeSet, op: BlockOp, *, by: Collection[str] | None = None
+) -> Passage:
+    """Return the paragraphs of ``op`` with its word changes shown, as HTML and text.
+
+    With ``by`` (``"author, date"`` stamps as the redline page titles them) only the changes
+    those commits made are marked; the rest read as the text now stands. When that would mark
+    nothing, every change is marked.
+    """
     views = block_views(ChangeSet(base=changes.base, proposed=changes.proposed, meta=[], ops=[op]))
+    if by is not None:
+        only = _only(block_views(
+            ChangeSet(base=changes.base, proposed=changes.proposed, meta=[], ops=[op])
+        ), set(by))  # fmt: skip
+        if any(s.kind in ("ins", "del") for s in _segments_of(only)):
+            views = only
     html = Markup("\n").join(_html_block(v) for v in views)
     bare = Markup("\n").join(_html_block(v, styled=False) for v in views)
     text = "\n".join(t for t in map(_text_block, views) if t)
     now = "\n".join(_plain(b) for b in op.proposed)
     section = (op.proposed or op.base)[0].section
     return Passage(section=section, html=html, text=text, now=now, bare_html=bare)
+
+
+def _segments_of(views: list[BlockView]) -> list[Segment]:
+    found = [s for v in views for s in v.segments]
+    return found + [s for v in views for r in v.rows for c in r.cells for s in c]
+
+
+def _only(views: list[BlockView], stamps: set[str]) -> list[BlockView]:
+    """Return ``views`` with changes by anyone else shown as the text now reads."""
+
+    def keep(segments: list[Segment]) -> list[Segment]:
+        kept = []
+        for segment in segments:
+            if segment.kind in ("ins", "del") and segment.title not in stamps:
+                if segment.kind == "del":
+                    continue  # words someone else took out are simply gone
+                segment.kind = "equal"
+            kept.append(segment)
+        return kept
+
+    for view in views:
+        view.segments = keep(view.segments)
+        for row in view.rows:
+            row.cells = [keep(cell) for cell in row.cells]
+    return views
 
 
 def _plain(block: object) -> str:

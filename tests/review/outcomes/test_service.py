@@ -119,6 +119,19 @@ def test_an_accepted_item_no_change_names_says_so_instead_of_a_passage(
     assert "{+" not in text
 
 
+def test_only_the_change_made_for_the_item_is_marked_in_its_passage(
+    decided: Decided, mailbox: RecordingHandler
+) -> None:
+    decided.decide("approved")
+    tell_participants(workspace=decided.workspace(), cycle_id=decided.cycle_id)
+    text, _ = bodies(by_recipient(mailbox)["kayla@example.org"])
+    # "in writing" came from another commit ("Tidy wording"): it reads as the text now is.
+    assert (
+        "This policy{+, written with young people,+} says how practitioners raise a concern"
+        " in writing about a plan." in text
+    )
+
+
 def test_young_people_are_never_named_in_any_message(
     decided: Decided, mailbox: RecordingHandler
 ) -> None:

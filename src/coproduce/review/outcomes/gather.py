@@ -22,6 +22,7 @@ from coproduce.models import (
     ParticipantRecord,
     ReviewCycle,
     SignoffDecision,
+    Version,
 )
 from coproduce.pack.consent import Voice, voices
 from coproduce.pack.trace import Trace, trace_changes
@@ -135,7 +136,9 @@ def gather_outcomes(
     cycle = triage.cycle
     approved = decision.outcome in APPROVING
     revision = approved_revision(repo, cycle, decision) if approved else None
-    changes, traced = _changes(repo, cycle, revision) if revision else (None, None)
+    changes, traced, stamps = (
+        _changes_and_commits(repo, cycle, revision) if revision else (None, None, {})
+    )
     document = changes.proposed if changes else repo.read_document(cycle.slug)
     headings = {b.id: b.text for b in document.blocks if isinstance(b, Heading)}
     if changes is not None:
@@ -163,7 +166,7 @@ def gather_outcomes(
                 item,
                 triage.dispositions.get(item.id),
                 headings,
-                _passages(item.id, changes, traced),
+                _passages(item.id, changes, traced, stamps),
             )
         )
     return CycleOutcomes(
@@ -203,7 +206,13 @@ def approved_revision(repo: GuidanceRepo, cycle: ReviewCycle, decision: SignoffD
 _CHANGES: dict[tuple[str, str, str, str], tuple[ChangeSet, Trace]] = {}
 
 
-def _changes(repo: GuidanceRepo, cycle: ReviewCycle, revision: str) -> tuple[ChangeSet, Trace]:
+_STAMPS: dict[tuple[str, str, str, str], dict[str, str]] = {}
+
+
+def _changes_and_commits(
+    repo: GuidanceRepo, cycle: ReviewCycle, revision: str
+) -> tuple[ChangeSet, Trace, dict[str, str]]:
+    """Return the changes, their trace, and each commit's "author, date" stamp by sha."""
     # Kept per process by commit: the portal shows a page per person from the same redline.
     base = repo.resolve(cycle.base) if cycle.base else revision
     key = (str(repo.root), cycle.slug, base, revision)
@@ -213,17 +222,31 @@ def _changes(repo: GuidanceRepo, cycle: ReviewCycle, revision: str) -> tuple[Cha
         result = redline(repo, cycle.slug, base=base, proposed=revision, allow_empty=True)
         commits = repo.commits_between(base, revision, cycle.slug) if cycle.base else []
         if len(_CHANGES) >= 8:
+            _STAMPS.pop(next(iter(_CHANGES)), None)
             _CHANGES.pop(next(iter(_CHANGES)))
         _CHANGES[key] = (result.changes, trace_changes(result.changes, commits))
-    return _CHANGES[key]
+        _STAMPS[key] = {v.commit: _stamp(v) for v in commits}
+    return (*_CHANGES[key], _STAMPS[key])
 
 
-def _passages(item_id: str, changes: ChangeSet | None, traced: Trace | None) -> tuple[Passage, ...]:
+def _stamp(version: Version) -> str:
+    from coproduce.redline.change import Attribution
+    from coproduce.redline.html import describe
+
+    date = version.date if version.date.tzinfo else version.date.replace(tzinfo=dt.UTC)
+    return describe(Attribution(version.author.name, date.astimezone(dt.UTC)))
+
+
+def _passages(
+    item_id: str, changes: ChangeSet | None, traced: Trace | None, stamps: dict[str, str]
+) -> tuple[Passage, ...]:
     if changes is None or traced is None:
         return ()
     numbers = traced.changes_of.get(item_id, [])
     ops = [traced.changes[n - 1].op for n in numbers]
-    return tuple(render_passage(changes, changes.ops[i]) for i in ops if i is not None)
+    # Mark only what the commits naming this item changed: other edits read as the text now is.
+    by = {stamps[c] for c in traced.commits_of.get(item_id, []) if c in stamps}
+    return tuple(render_passage(changes, changes.ops[i], by=by) for i in ops if i is not None)
 
 
 def _item_outcome(
