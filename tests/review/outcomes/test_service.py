@@ -245,3 +245,28 @@ def test_a_relay_that_is_down_sends_nothing_and_a_later_run_sends_everything(
     monkeypatch.setenv("COPRODUCE_SMTP_URL", f"smtp://127.0.0.1:{port}")
     told = tell_participants(workspace=decided.workspace(), cycle_id=decided.cycle_id)
     assert len(told.sent) == len(TOLD) and len(handler.received) == len(TOLD)
+
+
+def test_two_runs_side_by_side_send_each_person_one_message(
+    decided: Decided, mailbox: RecordingHandler
+) -> None:
+    import threading
+
+    decided.decide("approved")
+    workspace = decided.workspace()
+    results: list[object] = []
+    start = threading.Barrier(2)
+
+    def run() -> None:
+        start.wait()
+        results.append(tell_participants(workspace=workspace, cycle_id=decided.cycle_id))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(results) == 2
+    sent = [pid for told in results for pid in told.sent]  # type: ignore[attr-defined]
+    assert sorted(sent) == sorted(decided.people[n] for n in TOLD)
+    assert len(mailbox.received) == len(TOLD)
