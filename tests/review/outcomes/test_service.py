@@ -224,6 +224,24 @@ def test_a_decision_on_another_cycle_is_refused(decided: Decided) -> None:
                           decision=decision)  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("tail", "message"),
+    [
+        ("next_update: soon\n", "next_update 'soon' is not a date"),
+        ("next_update: [unclosed\n", "decision.yaml is not valid YAML"),
+    ],
+)
+def test_a_broken_decision_record_is_one_clear_error_and_sends_nothing(
+    decided: Decided, mailbox: RecordingHandler, tail: str, message: str
+) -> None:
+    decided.decide("returned")
+    path = decided.repo.root / "reviews" / decided.cycle_id / "decision.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + tail, encoding="utf-8")
+    with pytest.raises(InvalidInputError, match=message):
+        tell_participants(workspace=decided.workspace(), cycle_id=decided.cycle_id)
+    assert mailbox.received == []
+
+
 def test_no_recorded_decision_is_one_clear_error(decided: Decided) -> None:
     with pytest.raises(NotFoundError, match="no board decision recorded on review"):
         tell_participants(workspace=decided.workspace(), cycle_id=decided.cycle_id)

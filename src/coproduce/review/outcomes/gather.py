@@ -12,7 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from coproduce.errors import NotFoundError
+import yaml
+
+from coproduce.errors import InvalidInputError, NotFoundError
 from coproduce.models import (
     DecisionOutcome,
     Disposition,
@@ -107,9 +109,16 @@ def load_decision(repo: GuidanceRepo, cycle_id: str) -> tuple[SignoffDecision, d
             f"no board decision recorded on review {cycle_id}: record it first"
             f" (coproduce signoff {cycle_id} --decision …)"
         )
-    data = record.load_yaml(path.read_text(encoding="utf-8")) or {}
+    try:
+        data = record.load_yaml(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        raise InvalidInputError(f"{relpath} is not valid YAML: {e}") from e
     decision = load_model(SignoffDecision, data, what=relpath)
-    return decision, _date(data.get("next_update") if isinstance(data, dict) else None)
+    named = data.get("next_update") if isinstance(data, dict) else None
+    day = _date(named)
+    if named not in (None, "") and day is None:
+        raise InvalidInputError(f"{relpath}: next_update {named!r} is not a date (YYYY-MM-DD)")
+    return decision, day
 
 
 def next_update_of(
