@@ -47,6 +47,10 @@ def test_the_report_holds_one_message_per_person_told_and_the_summaries(
         assert not any(decided.people[name] in path for path in files)
     assert report.messages == 5
     assert {"summary.md", "summary.html", "report.json", ".gitignore"} <= set(files)
+    for audience in ("practitioners", "partners", "young-people"):
+        assert {f"summaries/{audience}.md", f"summaries/{audience}.html"} <= set(files)
+    assert "## Young people" in files["summaries/young-people.md"]
+    assert "## Practitioners" not in files["summaries/young-people.md"]
     assert files[".gitignore"].splitlines()[-1] == "*"
     index = json.loads(files["report.json"])
     assert index["messages"] == 5 and index["young_people"] == 2
@@ -83,7 +87,7 @@ def test_the_summaries_name_nobody_and_quote_only_with_consent(
         workspace=decided.workspace(), cycle_id=decided.cycle_id, out_dir=tmp_path / "out"
     )
     files = written(tmp_path / "out")
-    for name in ("summary.md", "summary.html"):
+    for name in [n for n in files if n.startswith("summar")]:
         summary = files[name]
         for person in EVERYONE:
             assert person not in summary and person.split()[0] not in summary
@@ -91,7 +95,8 @@ def test_the_summaries_name_nobody_and_quote_only_with_consent(
         assert "Name the escalation lead" not in summary  # erased: nobody left to agree
         assert SAFEGUARDING_WORDS not in summary
         assert "held as a safeguarding concern" not in summary
-        assert "Ask us before you decide what happens to us" in summary
+    for name in ("summary.md", "summary.html", "summaries/young-people.md"):
+        assert "Ask us before you decide what happens to us" in files[name]
     assert "| accepted | 2 |" in files["summary.md"]
     assert "added “within one working day”" in files["summary.md"]
     # The person who withheld their words still reads them in their own message.

@@ -236,6 +236,19 @@ def write_feedback_report(
         path = folder / f"summary.{suffix}"
         path.write_text(text, encoding="utf-8")
         made.append(path)
+    # One page per audience too, for a partner who passes on only their group's.
+    (folder / "summaries").mkdir(exist_ok=True)
+    for one in summaries:
+        pages = render_summaries(
+            outcomes,
+            [one],
+            organisation=workspace.settings.organisation_name,
+            overrides=workspace.templates,
+        )
+        for suffix, text in pages.items():
+            path = folder / "summaries" / f"{one.audience.id}.{suffix}"
+            path.write_text(text, encoding="utf-8")
+            made.append(path)
     index = {**told.as_dict(), "messages": len(letters), "young_people": _young(letters)}
     (folder / "report.json").write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
     return Report(folder=folder, letters=written, summaries=made, told=told, messages=len(letters))
