@@ -322,6 +322,26 @@ def record_pack(repo: str | None, built: dict[str, Any], author: str | None = No
         ctx.close()
 
 
+@task(name="tell-participants", cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=DELAYS)
+def tell_participants(repo: str | None, cycle_id: str) -> dict[str, object]:
+    """Tell each participant what happened to their feedback (once); return who was told.
+
+    Safe to retry: the register's message log skips everyone already sent this message.
+    """
+    from coproduce.review.outcomes import tell_participants as tell
+
+    ctx = open_context(repo=repo)
+    try:
+        told = tell(workspace=ctx.workspace, cycle_id=cycle_id)
+    finally:
+        ctx.close()
+    get_run_logger().info(
+        f"told {len(told.sent)} participant(s) about the {told.decision} decision"
+        f" ({len(told.already)} already told, {len(told.opted_out)} opted out)"
+    )
+    return told.as_dict()
+
+
 # Running and serving the flows in flows/ (loaded by path: nothing imports flows/). ---------
 
 FLOWS = (
@@ -332,6 +352,7 @@ FLOWS = (
     "await_signoff",
     "record_feedback",
     "build_pack",
+    "tell_participants",
 )
 CLOCK_CRON = "0 * * * *"
 RECORD_INTERVAL_S = 60

@@ -29,6 +29,8 @@ class Change:
     items: list[str] = field(default_factory=list)
     block: int | None = None
     quote: str = ""
+    op: int | None = None
+    """Index of the change's operation in the change set's ``ops``."""
 
 
 @dataclass
@@ -63,7 +65,7 @@ def trace_changes(changes: ChangeSet, commits: Sequence[Version]) -> Trace:
     index = {id(b): i for i, b in enumerate(changes.proposed.blocks)}
     found: list[Change] = []
     changes_of: dict[str, list[int]] = {}
-    for op in changes.ops:
+    for position, op in enumerate(changes.ops):
         if not op.changed or op.kind == "move_from":
             continue
         made_by = {v.commit: v for a in _attributions(op) for v in by_who.get(_who(a), [])}
@@ -77,6 +79,7 @@ def trace_changes(changes: ChangeSet, commits: Sequence[Version]) -> Trace:
             commits=sorted(made_by),
             block=index.get(id(op.proposed[0])) if op.proposed else None,
             quote=_quote(op),
+            op=position,
         )
         for version in made_by.values():
             for item in feedback_ids(version.message):
