@@ -87,6 +87,21 @@ def test_the_demo_runs_a_whole_cycle_and_says_what_it_made(tmp_path: Path) -> No
     published = repo / "published" / "exploitation-protocol" / "v1.1"
     assert (published / "exploitation-protocol-v1.1.docx").stat().st_size > 0
     assert (published / "exploitation-protocol-v1.1.html").stat().st_size > 0
+    # you said, we did: a letter to read first for each person who spoke, then one message each
+    letters = workspace / "outputs" / "you-said-we-did" / "participants"
+    people_told = {p.stem for p in letters.iterdir()}
+    assert f"{len(people_told)} people told what happened to what they said" in result.stdout
+    told = [
+        p for p in (repo / ".coproduce" / "outbox").glob("*.eml") if p.name.startswith("outcome")
+    ]
+    assert len(told) == len(people_told) >= 10
+    young = next(p for p in letters.glob("*.txt") if "walks are good" in p.read_text())
+    assert "agreed with the young person" in " ".join(young.read_text().split())
+    roster = csv.DictReader((sample_guidance_dir() / "demo" / "people.csv").open())
+    under_18 = [p["name"] for p in roster if p["audience"] == "young-people"]
+    for path in [*letters.iterdir(), *(workspace / "outputs" / "you-said-we-did").glob("summar*")]:
+        if path.is_file():
+            assert not any(name in path.read_text() for name in under_18), path
     log = subprocess.run(
         ["git", "log", "--format=%an|%s"], cwd=repo, capture_output=True, text=True, check=True
     ).stdout

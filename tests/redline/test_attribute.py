@@ -147,3 +147,34 @@ def test_author_override_puts_one_name_on_everything() -> None:
     authors = {a for _, _, a in changed(changes)}
     assert authors == {"Board secretary"}
     assert all(op.attribution is not None for op in changes.ops)
+
+
+def test_a_later_one_sentence_commit_is_blamed_for_its_sentence_only() -> None:
+    from coproduce.document import parse_markdown
+    from coproduce.resources import sample_guidance_dir
+
+    sample = sample_guidance_dir()
+    base = parse_markdown((sample / "exploitation-protocol.md").read_text(), slug="protocol")
+    draft_text = (sample / "demo" / "exploitation-protocol.draft.md").read_text()
+    draft = parse_markdown(draft_text, slug="protocol")
+    old, new = "suffer any detriment", "be treated unfairly"
+    final = parse_markdown(draft_text.replace(old, new), slug="protocol")
+    changes = blame(
+        compute_changes(base, final), history=[base, draft, final], commits=[ASHA, CLEO]
+    )
+    by_cleo = [(kind, text) for kind, text, who in changed(changes) if who == "Cleo Wright"]
+    # the rewrite's words the history cannot place go to the rewrite, not to the last commit
+    assert by_cleo and all(text.strip() in f"{old} {new}" for _, text in by_cleo), by_cleo
+    blocks = [op for op in changes.ops if op.changed and op.attribution == CLEO]
+    assert len(blocks) == 1 and "treated unfairly" in blocks[0].proposed[0].text
+
+
+def test_two_commits_by_one_person_in_the_same_second_stay_apart() -> None:
+    first = Attribution(ASHA.author, ASHA.date, "a" * 40)
+    second = Attribution(ASHA.author, ASHA.date, "b" * 40)
+    v2 = doc(*(b.text for b in V1.blocks[:2]), "Close the case after a review.")
+    changes = blame(compute_changes(BASE, v2), history=[BASE, V1, v2], commits=[first, second])
+    commits = {
+        s.attribution.commit for s in span_ops(changes) if s.kind != "equal" and s.attribution
+    }
+    assert commits == {"a" * 40, "b" * 40}

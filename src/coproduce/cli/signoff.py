@@ -152,11 +152,15 @@ def report(result: SignoffResult, *, as_json: bool) -> None:
             info(f"Published {path}")
         if result.publication_copy:
             info(f"Copied to {result.publication_copy}")
-        return
-    when = result.next_update.isoformat() if result.next_update else "a date to be set"
-    where = "back to triage" if result.state == "triaged" else "the review has ended"
-    said = f"{result.cycle} is {result.outcome.value}{again}: {where}"
-    info(f"{said}; participants hear next by {when}")
+    else:
+        when = result.next_update.isoformat() if result.next_update else "a date to be set"
+        where = "back to triage" if result.state == "triaged" else "the review has ended"
+        said = f"{result.cycle} is {result.outcome.value}{again}: {where}"
+        info(f"{said}; participants hear next by {when}")
+    info(
+        f"Next: coproduce feedback-report {result.cycle} -o you-said-we-did/ to read what each "
+        f"person will be told, then coproduce feedback-report {result.cycle} --send"
+    )
 
 
 def register(app: typer.Typer) -> None:

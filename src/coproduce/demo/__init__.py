@@ -86,6 +86,8 @@ def iter_steps() -> Iterator[Step]:
     yield "The lead makes the accepted changes, each commit naming its feedback", _act
     yield "Triage finished, sent to the board: the sign-off pack", _pack
     yield "The board approves v1.1: tagged, published (Word, HTML, PDF)", _decision
+    yield "You said, we did: each person's outcomes written to read first", _report
+    yield "You said, we did: sent to every participant who spoke (Prefect flow)", _tell
 
 
 def finish(run: DemoRun) -> None:
@@ -432,6 +434,24 @@ def _decision(run: DemoRun) -> str:
         run.outputs[f"published {Path(path).suffix.lstrip('.')}"] = Path(path)
     notes = f" ({'; '.join(result.notes_for_reader)})" if result.notes_for_reader else ""
     return f"{result.tag} by {result.decided_by}, minute {result.minute}{notes}"
+
+
+def _report(run: DemoRun) -> str:
+    from coproduce.review.outcomes import write_feedback_report
+
+    out = run.workspace / "outputs" / "you-said-we-did"
+    report = write_feedback_report(workspace=_workspace(run), cycle_id=_cycle(run), out_dir=out)
+    run.outputs["you said, we did (to read first)"] = report.folder
+    people = len({letter.stem for letter in report.letters})
+    return f"{people} people's letters and a summary for each audience, in {out.name}/"
+
+
+def _tell(run: DemoRun) -> str:
+    outcome = _run_flow(run, "tell_participants", cycle_id=_cycle(run))
+    sent = outcome.get("sent", []) if isinstance(outcome, dict) else []
+    count = len(sent) if isinstance(sent, list) else int(sent)
+    run.figures["told"] = count
+    return f"{count} people told what happened to what they said"
 
 
 def _cycle(run: DemoRun) -> str:

@@ -109,7 +109,11 @@ def suggested_wording(
     """Return (quote, suggestion) for each edit decision, from the demo's response files."""
     found: dict[str, tuple[str, str]] = {}
     for rule in decisions["decisions"]:
-        if not rule.get("edit"):
+        edit = rule.get("edit")
+        if not edit:
+            continue
+        if isinstance(edit, dict):  # the lead's own wording
+            found[rule["match"]] = (str(edit["from"]), " ".join(str(edit["to"]).split()))
             continue
         for source in sources:
             said = " ".join([str(source.get("comment", "")), str(source.get("suggestion", ""))])

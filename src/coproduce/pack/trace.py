@@ -56,6 +56,7 @@ KIND_WORDS = {
 def trace_changes(changes: ChangeSet, commits: Sequence[Version]) -> Trace:
     """Return the changed blocks of ``changes`` tied to commits and to feedback items."""
     by_who: dict[tuple[str, str], list[Version]] = {}
+    by_commit = {version.commit: version for version in commits}
     commits_of: dict[str, list[str]] = {}
     for version in commits:
         by_who.setdefault(_stamp(version.author.name, version.date), []).append(version)
@@ -68,7 +69,11 @@ def trace_changes(changes: ChangeSet, commits: Sequence[Version]) -> Trace:
     for position, op in enumerate(changes.ops):
         if not op.changed or op.kind == "move_from":
             continue
-        made_by = {v.commit: v for a in _attributions(op) for v in by_who.get(_who(a), [])}
+        made_by = {
+            v.commit: v
+            for a in _attributions(op)
+            for v in ([by_commit[a.commit]] if a.commit in by_commit else by_who.get(_who(a), []))
+        }
         if not made_by:
             made_by = {v.commit: v for v in only}
         change = Change(
@@ -103,6 +108,7 @@ def _who(attribution: Attribution) -> tuple[str, str]:
 def _attributions(op: BlockOp) -> Iterator[Attribution]:
     if op.attribution is not None:
         yield op.attribution
+    yield from op.contributors  # a new block later edited by commits acting on feedback
     for paragraph in op.paragraphs:
         if paragraph.attribution is not None:
             yield paragraph.attribution

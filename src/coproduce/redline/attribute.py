@@ -96,6 +96,7 @@ class _Attributor:
             if op.kind == "insert":
                 origins = [o for m in news for c in cells_of(m) for o in c.origin if o]
                 op.attribution = self.who(min(origins, default=fallback))
+                op.contributors = [self.who(c) for c in sorted(set(origins))]
             elif op.kind == "delete":
                 ends = [d for m in olds for c in cells_of(m) for d in self.gone(c)]
                 op.attribution = self.who(max(ends, default=0))
@@ -132,7 +133,10 @@ class _Attributor:
                 nb = 0 if span_op.kind == "insert" else len(span_op.base_text)
                 np_ = 0 if span_op.kind == "delete" else len(span_op.proposed_text)
                 parts = self._split(
-                    span_op, base.cut(at_base, at_base + nb), proposed.cut(at_new, at_new + np_)
+                    span_op,
+                    base.cut(at_base, at_base + nb),
+                    proposed.cut(at_new, at_new + np_),
+                    fallback,
                 )
                 split.extend(p for p, _ in parts)
                 latest = max([latest, *(c for _, c in parts)])
@@ -141,8 +145,16 @@ class _Attributor:
             paragraph.attribution = self.who(fallback or latest)
         return latest or fallback
 
-    def _split(self, op: SpanOp, base: Marks, proposed: Marks) -> list[tuple[SpanOp, int]]:
-        """Return ``op`` cut where its tokens came from different commits, with each commit."""
+    def _split(
+        self, op: SpanOp, base: Marks, proposed: Marks, fallback: int = 0
+    ) -> list[tuple[SpanOp, int]]:
+        """Return ``op`` cut where its tokens came from different commits, with each commit.
+
+        A token whose characters the history does not account for (the carried marks kept a
+        character this change set deletes, or took one it inserts from the base) goes to
+        ``fallback``, the last commit that changed its block, never to an unrelated later one.
+        """
+        last = fallback or len(self.commits)
         if op.kind == "equal":
             return [(op, 0)]
         if op.kind == "delete":
@@ -153,14 +165,14 @@ class _Attributor:
         at = 0
         for text, _ in tokenize(spans):
             end = at + len(text)
-            commit = max(per_char[at:end], default=0) or len(self.commits)
+            commit = max(per_char[at:end], default=0) or last
             if groups and groups[-1][2] == commit:
                 groups[-1] = (groups[-1][0], end, commit)
             else:
                 groups.append((at, end, commit))
             at = end
         if len(groups) <= 1:
-            commit = groups[0][2] if groups else len(self.commits)
+            commit = groups[0][2] if groups else last
             op.attribution = self.who(commit)
             return [(op, commit)]
         parts = []
@@ -185,7 +197,7 @@ class _Attributor:
             elif row.kind == "delete":
                 commit = max((d for c in old.rows[at_base] for d in self.gone(c)), default=0)
             elif row.kind == "replace":
-                commit = self._rowcells_of(row, old.rows[at_base], new.rows[at_new])
+                commit = self._rowcells_of(row, old.rows[at_base], new.rows[at_new], new.touched)
             at_base += row.kind != "insert"
             at_new += row.kind != "delete"
             if row.kind != "equal":
@@ -193,7 +205,7 @@ class _Attributor:
                 latest = max(latest, commit or len(self.commits))
         return latest or new.touched
 
-    def _rowcells_of(self, row: RowOp, old: list[Marks], new: list[Marks]) -> int:
+    def _rowcells_of(self, row: RowOp, old: list[Marks], new: list[Marks], touched: int) -> int:
         latest = 0
         for n, cell_ops in enumerate(row.cells):
             at_base = at_new = 0
@@ -202,7 +214,10 @@ class _Attributor:
                 nb = 0 if span_op.kind == "insert" else len(span_op.base_text)
                 np_ = 0 if span_op.kind == "delete" else len(span_op.proposed_text)
                 parts = self._split(
-                    span_op, old[n].cut(at_base, at_base + nb), new[n].cut(at_new, at_new + np_)
+                    span_op,
+                    old[n].cut(at_base, at_base + nb),
+                    new[n].cut(at_new, at_new + np_),
+                    touched,
                 )
                 split.extend(p for p, _ in parts)
                 latest = max([latest, *(c for _, c in parts)])

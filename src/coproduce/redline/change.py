@@ -24,10 +24,12 @@ BlockKind = Literal[
 
 @dataclass(slots=True)
 class Attribution:
-    """Who made a change and when (a timezone-aware datetime, written as UTC)."""
+    """Who made a change and when (a timezone-aware datetime, written as UTC), and in which
+    commit when known (two commits by one person in the same second stay apart)."""
 
     author: str
     date: dt.datetime
+    commit: str = ""
 
 
 @dataclass(slots=True)
@@ -102,6 +104,9 @@ class BlockOp:
     paragraphs: list[ParagraphChange] = field(default_factory=list)
     rows: list[RowOp] = field(default_factory=list)
     attribution: Attribution | None = None
+    contributors: list[Attribution] = field(
+        default_factory=list
+    )  # every commit whose words a new block holds (its attribution is the first)
 
     @property
     def changed(self) -> bool:

@@ -148,7 +148,7 @@ def _default_base(repo: GuidanceRepo, slug: str) -> str:
 
 def _who(version: Version) -> Attribution:
     date = version.date if version.date.tzinfo else version.date.replace(tzinfo=dt.UTC)
-    return Attribution(version.author.name, date.astimezone(dt.UTC))
+    return Attribution(version.author.name, date.astimezone(dt.UTC), version.commit)
 
 
 @contextmanager
