@@ -178,6 +178,9 @@ def test_a_lead_logs_in_and_reads_the_responses_on_pages_axe_finds_sound(
     page.get_by_role("button", name="Send a reminder now").click()
     assert "Sending a reminder to 2 people" in page.locator("main").inner_text()
     found["reminder sent"] = axe.serious(page.url, page.content())
+    page.get_by_role("link", name="The board’s decision").click()
+    assert "once its sign-off pack has gone to the board" in page.locator("main").inner_text()
+    found["decision"] = axe.serious(page.url, page.content())
     assert all(v == [] for v in found.values()), found
 
 

@@ -17,7 +17,15 @@ from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from coproduce.channels.portal import changes, lead, outcomes, participant, triage, upload
+from coproduce.channels.portal import (
+    changes,
+    decision,
+    lead,
+    outcomes,
+    participant,
+    triage,
+    upload,
+)
 from coproduce.channels.portal.files import MAX_UPLOAD
 from coproduce.channels.portal.pages import Pages
 from coproduce.channels.portal.recorder import Recorder
@@ -108,6 +116,7 @@ def create_app(workspace: Workspace, *, limits: Limits | None = None) -> FastAPI
     upload.add_routes(app, portal)
     triage.add_routes(app, portal)
     outcomes.add_routes(app, portal)
+    decision.add_routes(app, portal)
     lead.add_routes(app, portal)
     app.add_middleware(BodyLimit, limit=limits.body_bytes, upload_limit=limits.upload_bytes)
     app.add_middleware(SecurityHeaders)
