@@ -318,8 +318,15 @@ import os, signal, sys
 from pathlib import Path
 from coproduce.channels.email import OutboxMailer, send_batch
 from coproduce.store.register import Register
-sys.path.insert(0, sys.argv[3])
-from tests.channels.test_email import _outgoing_for
+import importlib.util
+# Loaded by path: a dependency's stray top-level "tests" package would win an import by name.
+spec = importlib.util.spec_from_file_location(
+    "killed_sender_tests", Path(sys.argv[3]) / "tests" / "channels" / "test_email.py"
+)
+helpers = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = helpers
+spec.loader.exec_module(helpers)
+_outgoing_for = helpers._outgoing_for
 
 class DiesMidBatch(OutboxMailer):
     def send(self, message):
