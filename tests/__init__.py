@@ -1,0 +1,1 @@
+"""coproduce's tests (a package, so that "tests" here wins over any dependency's stray one)."""
