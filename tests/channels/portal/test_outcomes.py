@@ -65,6 +65,9 @@ def test_the_link_in_the_email_shows_a_young_person_what_happened(
     assert "Some words in the guide, and what they mean" in page.text
     for name in YOUNG_NAMES:
         assert name not in page.text
+    token = link_in_mail(mailbox, "kayla@example.org").split("/r/")[1].split("/")[0]
+    opened = portal.get(f"/r/{token}", follow_redirects=False)  # the invitation's own link
+    assert opened.status_code == 303 and opened.headers["location"] == f"/r/{token}/outcomes"
 
 
 def test_an_adult_sees_each_outcome_and_reason(

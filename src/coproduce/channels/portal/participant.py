@@ -139,6 +139,8 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
 
     @app.get("/r/{token}")
     def show(request: Request, token: str, saved: bool = False) -> Response:
+        if _has_outcomes(portal, token):  # after the decision the link says what happened
+            return RedirectResponse(f"/r/{token}/outcomes", status_code=303)
         visit = open_visit(portal, request, token)
         if isinstance(visit, Response):
             return visit
@@ -255,3 +257,20 @@ def _label(view: PageView, submission: Any) -> dict[str, Any]:
     if submission.suggestion and shown is not None:
         redline = redline_html(shown.text, submission.suggestion)
     return {"what": what, "text": submission.text, "suggestion": redline}
+
+
+def _has_outcomes(portal: Portal, token: str) -> bool:
+    """Return whether the board decided on this link's cycle and the person has outcomes."""
+    from coproduce.review import record
+    from coproduce.review.outcomes import outcomes_for_token
+
+    found = verify_token(portal.workspace.register, token)
+    if found is None:
+        return False
+    decided = portal.workspace.repo.root / record.REVIEWS / found[1] / record.DECISION_FILE
+    if not decided.is_file():
+        return False
+    try:
+        return outcomes_for_token(workspace=portal.workspace, token=token) is not None
+    except CoproduceError:
+        return False
