@@ -30,7 +30,9 @@ def test_a_return_prints_where_the_cycle_went_and_when_people_hear_next(
     )
     assert (code, err) == (0, "")  # prefect was not imported either
     assert out.splitlines() == [
-        f"{s.cycle_id} is returned: back to triage; participants hear next by 2027-02-07"
+        f"{s.cycle_id} is returned: back to triage; participants hear next by 2027-02-07",
+        f"Next: coproduce feedback-report {s.cycle_id} -o you-said-we-did/ to read what each "
+        f"person will be told, then coproduce feedback-report {s.cycle_id} --send",
     ]
 
 
@@ -94,6 +96,7 @@ def test_review_decide_is_the_older_form_of_the_same_decision(
         "--decided", "2027-01-10", "--notes", "Start again with young people",
     )  # fmt: skip
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout.splitlines() == [
+    assert done.stdout.splitlines()[0] == (
         f"{s.cycle_id} is rejected: the review has ended; participants hear next by 2027-02-07"
-    ]
+    )
+    assert done.stdout.splitlines()[1].startswith(f"Next: coproduce feedback-report {s.cycle_id}")
