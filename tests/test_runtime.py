@@ -98,8 +98,11 @@ def test_the_server_stops_itself_when_its_state_folder_is_removed(
     handle = runtime.ensure_server(state_dir=state)
     try:
         assert {pid for pid, _home in runtime.find_servers(tmp_path)} >= {handle.pid}
-        shutil.rmtree(state)
+        # Moved away in one step, as a cleanup that deletes it would leave the path: a plain
+        # rmtree races with the server writing its database and log into the folder.
+        state.rename(tmp_path / "deleted")
         assert wait_until(lambda: not runtime.find_servers(tmp_path), seconds=15)
+        shutil.rmtree(tmp_path / "deleted")
         assert not runtime.is_healthy(handle.api_url)
     finally:
         runtime.release(state)
