@@ -294,21 +294,6 @@ def default_config_text() -> str:
     return "\n".join(lines)
 
 
-_OVERRIDES = {
-    "templates": "COPRODUCE_TEMPLATES",
-    "samples": "COPRODUCE_SAMPLES",
-    "flows": "COPRODUCE_FLOWS",
-}
-
-
-def development_override(folder: str, env: Mapping[str, str] = os.environ) -> str | None:
-    """Return the folder replacing a built-in one (templates, samples, flows), if one is set.
-
-    For developing coproduce itself; users override single templates in their repository.
-    """
-    return env.get(_OVERRIDES[folder], "").strip() or None
-
-
 def repo_from_environment(env: Mapping[str, str] = os.environ) -> Path | None:
     """Return the guidance repository COPRODUCE_REPO names, if set and not empty."""
     value = env.get(REPO_ENV, "").strip()

@@ -10,14 +10,29 @@ built-in folder and are meant for development.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from importlib.resources import files
 from pathlib import Path
-
-from coproduce.config import development_override
 
 TEMPLATES_PACKAGE = "coproduce._templates"
 GUIDANCE_PACKAGE = "coproduce._guidance"
 FLOWS_PACKAGE = "coproduce._flows"
+
+
+_OVERRIDES = {
+    "templates": "COPRODUCE_TEMPLATES",
+    "samples": "COPRODUCE_SAMPLES",
+    "flows": "COPRODUCE_FLOWS",
+}
+
+
+def development_override(folder: str, env: Mapping[str, str] = os.environ) -> str | None:
+    """Return the folder replacing a built-in one (templates, samples, flows), if one is set.
+
+    For developing coproduce itself; users override single templates in their repository.
+    """
+    return env.get(_OVERRIDES[folder], "").strip() or None
 
 
 def builtin_templates_dir() -> Path:
