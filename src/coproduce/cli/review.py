@@ -32,27 +32,12 @@ app = typer.Typer(
 
 
 def run_flow(repo: GuidanceRepo, name: str, **parameters: Any) -> Any:
-    """Run one flow against PREFECT_API_URL, else the embedded server (started once).
-
-    With the embedded server warm, its flow host runs the flow (this process never imports
-    prefect); with --verbose, or when no host answers, the flow runs here.
-    """
-    from coproduce import runtime
+    """Run one flow as a Prefect flow run (in this process with --verbose)."""
+    from coproduce import flowrun
     from coproduce.cli.common import OPTIONS
 
-    idle = repo.settings.prefect_idle_minutes
-    handle = runtime.ensure_server(state_dir=Path(repo.state_dir), idle_minutes=idle)
-    parameters["repo"] = str(repo.root)
-    if handle.embedded and handle.home is not None and not OPTIONS.verbose:
-        from coproduce import flowhost
-
-        done, result = flowhost.run_flow(handle.home.parent, name, parameters)
-        if done:
-            return result
-    runtime.activate(handle, quiet=not OPTIONS.verbose)
-    from coproduce import tasks  # prefect is imported only now, with its API set
-
-    return tasks.run_flow(name, **parameters)
+    verbose = OPTIONS.verbose
+    return flowrun.run_flow(repo, name, here=verbose, quiet=not verbose, **parameters)
 
 
 @app.command("start")

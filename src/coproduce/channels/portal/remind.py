@@ -1,11 +1,12 @@
-"""A reminder sent from the lead's page: the steps ``coproduce review remind`` runs.
+"""A reminder sent from the lead's page, through the ``send-reminders`` flow.
 
-The ``send_reminders`` flow plans the reminder (a manual one when none is due), renders the
-materials, sends each batch and records the round. The portal runs the same library steps
-in process (it imports no Prefect, as it records feedback in process): the plan while the
-lead waits, the sending after the response. Every message goes through the message log's
-claims, so two leads clicking at once, or a click while a scheduled reminder runs, write to
-each person once.
+While the lead waits, the portal plans the reminder (a manual one when none is due) to say how
+many people it reaches; after the response, the reminder is sent as a ``send-reminders`` flow
+run (on the embedded server's flow host, or against ``PREFECT_API_URL``), so it shows in
+Prefect beside the scheduled ones, with its logs. When Prefect cannot be reached, the portal
+sends the same library steps in process rather than drop the reminder, and logs why. Every
+message goes through the message log's claims, so two leads clicking at once, or a click
+while a scheduled reminder runs, write to each person once.
 """
 
 from __future__ import annotations
@@ -32,7 +33,24 @@ def plan_reminder(workspace: Workspace, *, cycle_id: str) -> Plan:
 
 
 def send_reminder(workspace: Workspace, *, plan: Plan) -> int:
-    """Send a planned reminder's batches and record its rounds; return how many were sent."""
+    """Send a planned reminder as a ``send-reminders`` flow run; return how many were sent.
+
+    The flow plans again when it runs (the same people, less anyone who answered meanwhile).
+    """
+    from coproduce.flowrun import run_flow
+
+    if not plan.batches:
+        return 0
+    try:
+        outcome = run_flow(workspace.repo, "send_reminders", cycle_id=plan.cycle_id, manual=True)
+    except CoproduceError as e:
+        log.warning("the send-reminders flow could not run (%s); sending from the portal", e)
+        return send_in_process(workspace, plan=plan)
+    return int(outcome["sent"])
+
+
+def send_in_process(workspace: Workspace, *, plan: Plan) -> int:
+    """Send a planned reminder's batches here and record its rounds; return how many were sent."""
     from coproduce.review.materials import render_materials
 
     repo, outreach = workspace.repo, outreach_of(workspace)
