@@ -21,17 +21,18 @@ pytestmark = [
 ]
 
 
-def run_office(body: str, workdir: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``body`` under the system Python with the helper's names and an open ``office``."""
+def edit_in_office(source: Path, body: str, workdir: Path) -> subprocess.CompletedProcess[str]:
+    """Open ``source`` as ``doc``, run ``body`` under the system Python, save as out.docx."""
     script = f"""
 import datetime as dt, sys
 from pathlib import Path
 sys.path.append({str(HELPER.parent)!r})
 from uno_office import add_comment, find_text, save, start_office
-WORK = Path({str(workdir)!r})
 WHEN = dt.datetime(2026, 11, 20, 9, 30)
-with start_office(WORK) as office:
+with start_office(Path({str(workdir)!r})) as office:
+    doc = office.open_model(Path({str(source)!r}))
 {textwrap.indent(textwrap.dedent(body), "    ")}
+    save(doc, Path({str(workdir / "out.docx")!r}))
 """
     return subprocess.run(
         [str(SYSTEM_PYTHON), "-c", script], capture_output=True, text=True, timeout=240
@@ -55,15 +56,14 @@ def source(tmp_path: Path) -> Path:
 def test_comments_and_tracked_edits_land_past_other_comments_emoji_and_table_edges(
     source: Path, tmp_path: Path
 ) -> None:
-    done = run_office(
-        f"""
-        doc = office.open_model(Path({str(source)!r}))
+    done = edit_in_office(
+        source,
+        """
         doc.RecordChanges = True
         add_comment(doc, find_text(doc, "beta"), "first", author="Ana", when=WHEN)
         add_comment(doc, find_text(doc, "beta gamma"), "across", author="Ana", when=WHEN)
         add_comment(doc, find_text(doc, "duty team"), "in a cell", author="Ana", when=WHEN)
         find_text(doc, "now").setString("today")
-        save(doc, WORK / "out.docx")
         """,
         tmp_path,
     )
@@ -80,14 +80,7 @@ def test_comments_and_tracked_edits_land_past_other_comments_emoji_and_table_edg
 def test_text_the_document_lacks_is_one_clear_line_and_writes_nothing(
     source: Path, tmp_path: Path
 ) -> None:
-    done = run_office(
-        f"""
-        doc = office.open_model(Path({str(source)!r}))
-        find_text(doc, "not in this file").setString("x")
-        save(doc, WORK / "out.docx")
-        """,
-        tmp_path,
-    )
+    done = edit_in_office(source, 'find_text(doc, "not in this file").setString("x")', tmp_path)
     assert done.returncode == 1
     assert done.stderr.strip() == "text not found: 'not in this file'"
     assert not (tmp_path / "out.docx").exists()
@@ -96,7 +89,8 @@ def test_text_the_document_lacks_is_one_clear_line_and_writes_nothing(
 def test_a_file_libreoffice_cannot_read_is_one_clear_line(tmp_path: Path) -> None:
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"PK\x03\x04 this is not a Word file")
-    done = run_office(f"office.open_model(Path({str(broken)!r}))", tmp_path)
+    done = edit_in_office(broken, "", tmp_path)
     assert done.returncode == 1
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith("LibreOffice could not open broken.docx")
+    assert not (tmp_path / "out.docx").exists()
