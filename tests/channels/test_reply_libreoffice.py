@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from coproduce.channels.gather import import_files
+from coproduce.demo.reply import SYSTEM_PYTHON, libreoffice_available
 from coproduce.docx.properties import stamp_participant
 from coproduce.models import BUILT_IN_AUDIENCES, AnchorStatus
 
 from .conftest import OpenCycle
 
 HERE = Path(__file__).resolve().parent
-SYSTEM_PYTHON = Path("/usr/bin/python3")
-
-
-def _has_uno() -> bool:
-    if shutil.which("soffice") is None or not SYSTEM_PYTHON.exists():
-        return False
-    check = subprocess.run([str(SYSTEM_PYTHON), "-c", "import uno"], capture_output=True)
-    return check.returncode == 0
 
 
 @pytest.mark.libreoffice
 @pytest.mark.slow
-@pytest.mark.skipif(not _has_uno(), reason="needs LibreOffice and python3-uno")
+@pytest.mark.skipif(not libreoffice_available(), reason="needs LibreOffice and python3-uno")
 def test_a_libreoffice_reply_to_our_draft_names_its_sender_and_anchors_its_changes(
     open_cycle: OpenCycle, tmp_path: Path
 ) -> None:
