@@ -49,6 +49,7 @@ def test_a_libreoffice_reply_to_our_draft_names_its_sender_and_anchors_its_chang
         paths=[reply],
         audiences=list(BUILT_IN_AUDIENCES),
     )
+    # LibreOffice records the comment's anchor as an empty tracked insertion: it adds no item.
     comment, suggestion = report.recorded
     assert {i.participant for i in report.recorded} == {who}
     # LibreOffice signs both with its user's name (lo_reply.py); items bound for git never do.
