@@ -16,6 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from coproduce import runtime
+from coproduce.defaults import STATE_DIR_NAME
+
 AXE_VERSION = "4.14.1"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -80,6 +83,8 @@ def running_portal(repo: Path, port: int, *, workers: int = 1) -> Iterator[str]:
             os.killpg(process.pid, signal.SIGKILL)  # anything the group left behind
         log.close()
         Path(log.name).unlink(missing_ok=True)
+        # A reminder sent from the lead's page starts the embedded Prefect server: stop it too.
+        runtime.stop_server(state_dir=repo / STATE_DIR_NAME)
 
 
 class Axe:
