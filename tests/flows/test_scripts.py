@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ import pytest
 from coproduce import review, runtime
 from coproduce.models import CycleEvent
 from coproduce.review.record import load_cycle, save_cycle
+from tests.helpers.prefect_api import finished_runs
 from tests.review.conftest import LEAD, add_people, make_repo
 
 pytestmark = [pytest.mark.prefect_server, pytest.mark.slow]
@@ -26,30 +25,6 @@ def script_env(tmp_path: Path) -> dict[str, str]:
     env["PREFECT_HOME"] = str(tmp_path / "client-home")
     env["COPRODUCE_AUTHOR"] = "Sam Lead <sam.lead@example.org>"
     return env
-
-
-def api(api_url: str, path: str, body: bytes | None = None) -> object:
-    """Return the JSON a Prefect server answers at ``path`` (POSTing ``body`` when given)."""
-    request = urllib.request.Request(
-        f"{api_url}/{path}",
-        data=body,
-        headers={"Content-Type": "application/json"},
-        method="GET" if body is None else "POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
-
-
-def finished_runs(api_url: str) -> list[tuple[str, str]]:
-    """Return (flow name, state) of every flow run the server holds."""
-    runs = api(api_url, "flow_runs/filter", b"{}")
-    assert isinstance(runs, list)
-    named = []
-    for run in runs:
-        flow = api(api_url, f"flows/{run['flow_id']}")
-        assert isinstance(flow, dict)
-        named.append((str(flow["name"]), str(run["state_type"])))
-    return named
 
 
 def test_prefect_ignores_an_api_url_set_after_it_was_imported(tmp_path: Path) -> None:

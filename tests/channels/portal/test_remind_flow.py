@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.request
 from pathlib import Path
 
 import httpx
@@ -12,6 +10,7 @@ import pytest
 
 from coproduce import runtime
 from coproduce.channels.portal.passwords import hash_password
+from tests.helpers.prefect_api import finished_runs
 
 from ..conftest import free_port
 from .browser import running_portal
@@ -20,27 +19,6 @@ from .test_participant import csrf_of
 
 EMAIL = "sam.lead@example.org"
 PASSWORD = "correct horse battery staple"
-
-
-def flow_runs(api_url: str) -> list[tuple[str, str]]:
-    """Return (flow name, state) of every flow run the Prefect server holds."""
-
-    def call(path: str, body: bytes | None = None) -> object:
-        request = urllib.request.Request(
-            f"{api_url}/{path}", data=body, headers={"Content-Type": "application/json"},
-            method="GET" if body is None else "POST",
-        )  # fmt: skip
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read())
-
-    runs = call("flow_runs/filter", b"{}")
-    assert isinstance(runs, list)
-    named = []
-    for run in runs:
-        flow = call(f"flows/{run['flow_id']}")
-        assert isinstance(flow, dict)
-        named.append((str(flow["name"]), str(run["state_type"])))
-    return named
 
 
 @pytest.mark.prefect_server
@@ -70,8 +48,8 @@ def test_a_reminder_from_the_lead_page_is_a_send_reminders_flow_run(
             server = runtime.read_server(state)
             assert server is not None, "the portal did not use the embedded Prefect server"
             deadline = time.monotonic() + 30
-            while ("send-reminders", "COMPLETED") not in flow_runs(server.api_url):
-                assert time.monotonic() < deadline, flow_runs(server.api_url)
+            while ("send-reminders", "COMPLETED") not in finished_runs(server.api_url):
+                assert time.monotonic() < deadline, finished_runs(server.api_url)
                 time.sleep(0.5)
     finally:
         runtime.stop_server(state_dir=state)
