@@ -26,11 +26,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from bench.http_client import Connection, HTTPError  # noqa: E402
 from coproduce.models import ParticipantRecord  # noqa: E402
 from coproduce.review import record  # noqa: E402
 from coproduce.review.feedback import iter_feedback  # noqa: E402
@@ -52,87 +51,87 @@ def _p(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-async def _participant(client: httpx.AsyncClient, link: str, until: float, out: dict) -> None:
+async def _participant(conn: Connection, link: str, until: float, out: dict) -> None:
     await asyncio.sleep(random.uniform(0, 1.0))  # arrivals spread over the first second
     n = 0
     while time.monotonic() < until:
         try:
             start = time.monotonic()
-            page = await client.get(link)
+            page = await conn.get(link)
             out["page"].append(time.monotonic() - start)
             out["requests"] += 1
-            if page.status_code != 200:
-                out["errors"].append(f"page {page.status_code}")
+            if page.status != 200:
+                out["errors"].append(f"page {page.status}")
                 await asyncio.sleep(1.0)
                 continue
             csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
             await asyncio.sleep(random.uniform(0.8, 1.2))
             data = {"csrf": csrf, "general-comment": f"{link[-12:]} says {n}",
                     "consent": "anonymous", "action": "check"}  # fmt: skip
-            check = await client.post(link, data=data, follow_redirects=True)
+            check = await conn.post(link, data)
             out["requests"] += 2
             found = re.search(r'name="nonce" value="([^"]+)"', check.text)
             if found is None:
-                out["errors"].append(f"check {check.status_code}")
+                out["errors"].append(f"check {check.status}")
                 continue
             await asyncio.sleep(random.uniform(0.8, 1.2))
             start = time.monotonic()
-            sent = await client.post(f"{link}/send", data={"csrf": csrf, "nonce": found.group(1)},
-                                     follow_redirects=True)  # fmt: skip
+            sent = await conn.post(f"{link}/send", {"csrf": csrf, "nonce": found.group(1)})
             out["submit"].append(time.monotonic() - start)
             out["requests"] += 2
             out["references"].extend(re.findall(r"<td>(FB-\d+)</td>", sent.text))
             n += 1
             await asyncio.sleep(random.uniform(0.8, 1.2))
-        except httpx.HTTPError as e:
-            out["errors"].append(type(e).__name__)
+        except HTTPError as e:
+            out["errors"].append(str(e))
 
 
-async def _bare_participant(client: httpx.AsyncClient, url: str, until: float, out: dict) -> None:
+async def _bare_participant(conn: Connection, path: str, until: float, out: dict) -> None:
     await asyncio.sleep(random.uniform(0, 1.0))
     while time.monotonic() < until:
         try:
             start = time.monotonic()
-            await client.get(url)
+            await conn.get(path)
             out["page"].append(time.monotonic() - start)
             out["requests"] += 1
-        except httpx.HTTPError as e:
-            out["errors"].append(type(e).__name__)
+        except HTTPError as e:
+            out["errors"].append(str(e))
         await asyncio.sleep(random.uniform(0.8, 1.2))
 
 
-async def _run(links: list[str], seconds: float, bare: bool) -> dict:
+async def _run(base: str, paths: list[str], seconds: float, bare: bool) -> dict:
     out: dict = {"page": [], "submit": [], "requests": 0, "errors": [], "references": []}
-    limits = httpx.Limits(max_connections=len(links) + 10, max_keepalive_connections=len(links))
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
-        until = time.monotonic() + seconds
-        start = time.monotonic()
-        work = _bare_participant if bare else _participant
-        await asyncio.gather(*(work(client, link, until, out) for link in links))
-        out["elapsed"] = time.monotonic() - start
+    connections = [Connection(base) for _ in paths]
+    until = time.monotonic() + seconds
+    start = time.monotonic()
+    work = _bare_participant if bare else _participant
+    await asyncio.gather(*(work(c, p, until, out) for c, p in zip(connections, paths, strict=True)))
+    out["elapsed"] = time.monotonic() - start
+    for c in connections:
+        await c.close()
     return out
 
 
-async def _saturate(urls: list[str], seconds: float, concurrency: int) -> dict:
+async def _saturate(base: str, paths: list[str], seconds: float, concurrency: int) -> dict:
     """Return requests/s and p95 with ``concurrency`` clients asking back to back (no pause)."""
     out: dict = {"page": [], "submit": [], "requests": 0, "errors": [], "references": []}
-    limits = httpx.Limits(max_connections=concurrency + 5)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
-        until = time.monotonic() + seconds
-        start = time.monotonic()
+    until = time.monotonic() + seconds
+    start = time.monotonic()
 
-        async def ask(i: int) -> None:
-            while time.monotonic() < until:
-                t = time.monotonic()
-                try:
-                    await client.get(urls[i % len(urls)])
-                    out["page"].append(time.monotonic() - t)
-                    out["requests"] += 1
-                except httpx.HTTPError as e:
-                    out["errors"].append(type(e).__name__)
+    async def ask(i: int) -> None:
+        conn = Connection(base)
+        while time.monotonic() < until:
+            t = time.monotonic()
+            try:
+                await conn.get(paths[i % len(paths)])
+                out["page"].append(time.monotonic() - t)
+                out["requests"] += 1
+            except HTTPError as e:
+                out["errors"].append(str(e))
+        await conn.close()
 
-        await asyncio.gather(*(ask(i) for i in range(concurrency)))
-        out["elapsed"] = time.monotonic() - start
+    await asyncio.gather(*(ask(i) for i in range(concurrency)))
+    out["elapsed"] = time.monotonic() - start
     return out
 
 
@@ -172,9 +171,11 @@ def main() -> int:
         tokens = issue_tokens(register, participant_ids=people, cycle=cycle.id,
                               expires=token_expiry(cycle.closes))  # fmt: skip
         with running_portal(launched.ctx.repo.root, free_port(), workers=args.workers) as base:
-            links = [f"{base}/r/{tokens[p]}" for p in people]
-            portal = asyncio.run(_run(links, args.seconds, bare=False))
-            portal_max = asyncio.run(_saturate(links, args.saturate_seconds, args.concurrency))
+            links = [f"/r/{tokens[p]}" for p in people]
+            portal = asyncio.run(_run(base, links, args.seconds, bare=False))
+            portal_max = asyncio.run(
+                _saturate(base, links, args.saturate_seconds, args.concurrency)
+            )
         journal = register.count_submissions(cycle=cycle.id)
         git = sorted(i.id for i in iter_feedback(launched.ctx.repo, cycle.id))
         references = portal["references"]
@@ -237,9 +238,10 @@ def _bare(folder: Path, args: argparse.Namespace) -> tuple[dict, dict]:
                     break
             except OSError:
                 time.sleep(0.2)
-        url = f"http://127.0.0.1:{port}/r/constant"
-        paced = asyncio.run(_run([url] * args.people, args.seconds, bare=True))
-        return paced, asyncio.run(_saturate([url], args.saturate_seconds, args.concurrency))
+        base = f"http://127.0.0.1:{port}"
+        paced = asyncio.run(_run(base, ["/r/constant"] * args.people, args.seconds, bare=True))
+        saturated = _saturate(base, ["/r/constant"], args.saturate_seconds, args.concurrency)
+        return paced, asyncio.run(saturated)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)

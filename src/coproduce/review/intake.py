@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from coproduce.anchor import section_text
 from coproduce.errors import InvalidInputError, StateError
-from coproduce.models import CycleState, Document, ReviewCycle
+from coproduce.models import CycleState, ReviewCycle
 from coproduce.review import record
 from coproduce.review.submission import ANONYMOUS, FILE, Submission
 
@@ -127,7 +127,7 @@ def _row(
         audiences[who] = _audience_of(register, submission, cycle.audiences)
     moved = submission.version is not None and submission.version != cycle.proposed
     if submission.section and not moved:  # made on the proposed text: the section must exist
-        section_text(_proposed(repo, cycle.slug, cycle.proposed), submission.section)
+        section_text(repo.parsed_document(cycle.slug, cycle.proposed), submission.section)
     return {
         "key": key,
         "cycle": cycle.id,
@@ -138,17 +138,6 @@ def _row(
         "late": cycle.state is not CycleState.OPEN or received > cycle.closes,
         "respond": submission.participant != ANONYMOUS,
     }
-
-
-def _proposed(repo: GuidanceRepo, slug: str, rev: str) -> Document:
-    # Parsed once per process and commit: a busy portal checks every section against it.
-    sha = rev if re.fullmatch(r"[0-9a-f]{40}", rev) else repo.resolve(rev)
-    key = (f"intake:{slug}", sha)
-    found = repo.parsed_blobs.get(key)
-    if not isinstance(found, Document):
-        found = repo.read_document(slug, sha)
-        repo.parsed_blobs[key] = found
-    return found
 
 
 def highest_recorded_number(repo: GuidanceRepo) -> int:

@@ -171,7 +171,7 @@ def anchor_submission(document: Document, submission: Submission, *, cycle: Revi
 
 def _commit(repo: GuidanceRepo, cycle_id: str, entries: list[JournalEntry]) -> str:
     cycle = record.load_cycle(repo, cycle_id)
-    proposed = repo.read_document(cycle.slug, cycle.proposed)
+    proposed = repo.parsed_document(cycle.slug, cycle.proposed)
     files: dict[str, str | bytes | None] = {}
     for entry in entries:
         if is_file_entry(entry):  # its items are entries of their own; git gets no contents

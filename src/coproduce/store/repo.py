@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
@@ -29,6 +30,9 @@ STARTER_FILES = {
     f"{paths.TEMPLATES_DIR}/README.md": TEMPLATES_README,
 }
 FALLBACK_AUTHOR = Person(name="coproduce", email="coproduce@localhost")
+
+
+_SHA = re.compile(r"[0-9a-f]{40}")
 
 
 class GuidanceRepo:
@@ -224,6 +228,20 @@ class GuidanceRepo:
         from coproduce.document import parse_markdown
 
         return parse_markdown(self.read_text(slug, rev), slug=slug)
+
+    def parsed_document(self, slug: str, rev: str) -> Document:
+        """Return ``read_document(slug, rev)``, parsed once per process and commit.
+
+        For the busy paths (the portal's pages, intake's checks, recording): a commit never
+        changes, so neither does what it parses to. Callers must not change what they get.
+        """
+        sha = rev if _SHA.fullmatch(rev) else self.resolve(rev)
+        key = (f"document:{slug}", sha)
+        found = self.parsed_blobs.get(key)
+        if not isinstance(found, Document):
+            found = self.read_document(slug, sha)
+            self.parsed_blobs[key] = found
+        return found
 
     def read_twin(self, slug: str, rev: str | None = None) -> Document | None:
         """Return the youth-friendly twin of a document, or None when it has none."""

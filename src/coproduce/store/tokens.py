@@ -137,7 +137,7 @@ def read_key_file(path: Path) -> bytes:
 def read_token(register: Register, token: str) -> TokenEntry | None:
     """Return the stored entry for ``token`` whatever its expiry, or None when unknown."""
     digest = hash_token(token)
-    with register.transaction() as conn:
+    with register.reading() as conn:
         row = conn.execute(select(tokens).where(tokens.c.token_hash == digest)).first()
     # The lookup is by hash; compare again in constant time so a near-miss teaches nothing.
     if row is None or not hmac.compare_digest(row.token_hash, digest):
@@ -154,7 +154,7 @@ def verify_token(
     entry = read_token(register, token)
     if entry is None or (now or dt.datetime.now(dt.UTC)) >= entry.expires:
         return None
-    with register.transaction() as conn:
+    with register.reading() as conn:
         erased = conn.scalar(
             select(participants.c.erased).where(participants.c.id == entry.participant_id)
         )

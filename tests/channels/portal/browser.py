@@ -45,6 +45,17 @@ def axe_source() -> str:
     return cached.read_text(encoding="utf-8")
 
 
+def recorded_feedback(repo: Any, cycle_id: str, count: int, timeout: float = 30) -> list[Any]:
+    """Return the cycle's feedback in git once it holds ``count`` items: a portal process
+    records to git on its own thread, just after it answered the send."""
+    from coproduce.review.feedback import iter_feedback
+
+    deadline = time.monotonic() + timeout
+    while len(items := iter_feedback(repo, cycle_id)) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return items
+
+
 @contextlib.contextmanager
 def running_portal(repo: Path, port: int, *, workers: int = 1) -> Iterator[str]:
     """Serve ``coproduce portal`` for ``repo`` on loopback; stop it (its whole group) after."""
@@ -83,8 +94,12 @@ def running_portal(repo: Path, port: int, *, workers: int = 1) -> Iterator[str]:
             os.killpg(process.pid, signal.SIGKILL)  # anything the group left behind
         log.close()
         Path(log.name).unlink(missing_ok=True)
-        # A reminder sent from the lead's page starts the embedded Prefect server: stop it too.
+        # A reminder sent from the lead's page starts the embedded Prefect server: stop it too,
+        # and any server a reminder cut short was still starting.
         runtime.stop_server(state_dir=repo / STATE_DIR_NAME)
+        for pid, _home in runtime.find_servers(repo / STATE_DIR_NAME):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 class Axe:

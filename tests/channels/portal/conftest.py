@@ -12,7 +12,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -135,9 +137,19 @@ def launched(tmp_path: Path) -> Iterator[Launched]:
     found.ctx.close()
 
 
+class PortalClient(TestClient):
+    """A test client that, after each request, waits for the portal's recorder thread: what a
+    send acknowledged is in git, and its confirmation sent, before the test looks."""
+
+    def request(self, *args: Any, **kwargs: Any) -> httpx.Response:  # type: ignore[override]
+        response = super().request(*args, **kwargs)
+        assert self.app.state.portal.recorder.wait_idle(timeout=60)  # type: ignore[attr-defined]
+        return response
+
+
 @pytest.fixture
 def client(launched: Launched) -> Iterator[TestClient]:
     """Return a test client of the portal over the launched review."""
     app = create_app(launched.ctx.workspace, limits=Limits(posts_per_token=1000))
-    with TestClient(app, base_url="http://127.0.0.1") as test_client:
+    with PortalClient(app, base_url="http://127.0.0.1") as test_client:
         yield test_client

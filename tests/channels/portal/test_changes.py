@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from coproduce.channels.portal import create_app
 
-from .conftest import Launched, launch_sample
+from .conftest import Launched, PortalClient, launch_sample
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def test_the_invitations_what_changed_link_shows_the_redline_from_the_approved_v
 ) -> None:
     link = changes_link_in(edited.emls[edited.practitioner])
     assert link == f"/c/{edited.cycle_id}/changes"
-    with TestClient(create_app(edited.ctx.workspace), base_url="http://127.0.0.1") as client:
+    with PortalClient(create_app(edited.ctx.workspace), base_url="http://127.0.0.1") as client:
         page = client.get(link)
     assert page.status_code == 200
     assert "<h1>What changed since version 1.0</h1>" in page.text

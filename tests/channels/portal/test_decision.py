@@ -16,6 +16,7 @@ from coproduce.pack import record_pack
 from coproduce.review import load_cycle
 from coproduce.store.register import Register
 from coproduce.workspace import open_workspace
+from tests.channels.portal.conftest import PortalClient
 from tests.pack.scenario import SLUG, Scenario, build_scenario
 from tests.pack.test_pack import make_pack
 from tests.review.conftest import LEAD
@@ -36,7 +37,7 @@ def awaiting(
                 author=LEAD)  # fmt: skip
     with Register.for_state_dir(Path(s.repo.state_dir)) as register:
         register.add_lead(EMAIL, hash_password(PASSWORD))
-    with TestClient(create_app(open_workspace(repo=s.repo.root))) as client:
+    with PortalClient(create_app(open_workspace(repo=s.repo.root))) as client:
         log_in(client)
         yield s, client
 

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from coproduce.channels.portal import create_app
 from coproduce.review.outcomes import tell_participants
 from coproduce.store.tokens import issue_tokens
+from tests.channels.portal.conftest import PortalClient
 from tests.review.outcomes.conftest import (
     UNNAMED,
     YOUNG,
@@ -33,7 +34,7 @@ __all__ = ["closed_port", "decided", "mailbox", "smtp_server"]
 @pytest.fixture
 def portal(decided: Decided) -> Iterator[TestClient]:
     """Return a test client of the portal over the decided cycle."""
-    with TestClient(create_app(decided.workspace()), base_url="http://127.0.0.1") as client:
+    with PortalClient(create_app(decided.workspace()), base_url="http://127.0.0.1") as client:
         yield client
 
 

@@ -19,7 +19,7 @@ from coproduce.channels.portal.receipt import send_receipt
 from coproduce.review.record import load_cycle
 from tests.channels.conftest import RecordingHandler
 
-from .conftest import Launched
+from .conftest import Launched, PortalClient
 from .test_participant import csrf_of, nonce_of
 
 
@@ -33,7 +33,7 @@ def mailbox(
     settings = workspace.settings.model_copy(update={"smtp_url": f"smtp://127.0.0.1:{port}"})
     app = create_app(dataclasses.replace(workspace, settings=settings),
                      limits=Limits(posts_per_token=1000))  # fmt: skip
-    with TestClient(app, base_url="http://127.0.0.1") as client:
+    with PortalClient(app, base_url="http://127.0.0.1") as client:
         yield handler, client
 
 

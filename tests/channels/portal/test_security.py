@@ -14,7 +14,7 @@ from coproduce.channels.portal import Limits, create_app
 from coproduce.review.feedback import iter_feedback
 from coproduce.store.tokens import issue_tokens
 
-from .conftest import LEAD, Launched
+from .conftest import LEAD, Launched, PortalClient
 from .test_participant import csrf_of, nonce_of
 
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -81,7 +81,7 @@ def test_a_guessed_link_and_an_expired_one_get_the_same_page(
 
 def test_guessing_links_from_one_address_is_slowed_to_a_stop(launched: Launched) -> None:
     app = create_app(launched.ctx.workspace, limits=Limits(unknown_links_per_client=5))
-    with TestClient(app) as client:
+    with PortalClient(app) as client:
         codes = [client.get(f"/r/guess{i}").status_code for i in range(8)]
     assert codes[:5] == [404] * 5 and set(codes[5:]) == {429}
 
@@ -89,7 +89,7 @@ def test_guessing_links_from_one_address_is_slowed_to_a_stop(launched: Launched)
 def test_too_many_posts_on_one_link_are_refused(launched: Launched) -> None:
     app = create_app(launched.ctx.workspace, limits=Limits(posts_per_token=3))
     link = launched.links[launched.practitioner]
-    with TestClient(app) as client:
+    with PortalClient(app) as client:
         csrf = csrf_of(client.get(link).text)
         codes = [
             client.post(

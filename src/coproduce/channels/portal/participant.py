@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.background import BackgroundTasks
 
 from coproduce.channels.portal.draft import (
     CONSENT_LABELS,
@@ -23,7 +22,7 @@ from coproduce.channels.portal.draft import (
     read_form,
 )
 from coproduce.channels.portal.preview import redline_html
-from coproduce.channels.portal.receipt import send_receipt
+from coproduce.channels.portal.receipt import Confirmation
 from coproduce.channels.portal.security import FORM, Form, csrf_ok, csrf_token
 from coproduce.channels.portal.sending import send_items
 from coproduce.channels.portal.view import PageView, build_view
@@ -205,15 +204,12 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
         items = [s.__dict__ for s in sent]
         visit.draft = Draft(consent=visit.draft.consent, sent={**visit.draft.sent, nonce: items})
         visit.save()
-        # Acknowledged once journalled; git is written after the response, batched per process,
-        # and the confirmation email (once per nonce, whoever sends it) goes after that.
-        after = BackgroundTasks()
-        after.add_task(portal.recorder.run, cycle_id=visit.view.cycle.id)
-        after.add_task(
-            send_receipt, portal.workspace, cycle=visit.view.cycle, title=visit.view.title,
-            participant_id=visit.view.person.id, items=items, nonce=nonce, token=token,
-        )  # fmt: skip
-        return RedirectResponse(f"/r/{token}/sent/{nonce}", status_code=303, background=after)
+        # Acknowledged once journalled; git and the confirmation email (once per nonce,
+        # whoever sends it) follow on the recorder's thread, a round of sends at a time.
+        portal.recorder.after_send(visit.view.cycle.id, Confirmation(
+            visit.view.cycle, visit.view.title, visit.view.person.id, items, nonce, token,
+        ))  # fmt: skip
+        return RedirectResponse(f"/r/{token}/sent/{nonce}", status_code=303)
 
     @app.get("/r/{token}/sent/{nonce}")
     def sent(request: Request, token: str, nonce: str) -> Response:

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
+
+import jinja2
 
 from coproduce.channels.email import Outgoing, send_batch
 from coproduce.errors import CoproduceError
@@ -41,6 +44,7 @@ def build_receipt(
     items: Sequence[dict[str, Any]],
     nonce: str,
     token: str,
+    env: jinja2.Environment | None = None,
 ) -> EmailMessage:
     """Return the confirmation of the sent ``items`` (each: what, reference, received, late)."""
     settings = workspace.settings
@@ -56,7 +60,7 @@ def build_receipt(
         portal_url=settings.portal_url,
         timezone=settings.timezone,
     )
-    env = template_env(overrides=workspace.templates)
+    env = env or template_env(overrides=workspace.templates)
     return build_message(
         RECEIPT,
         record=person,
@@ -74,6 +78,19 @@ def build_receipt(
     )
 
 
+@dataclass(frozen=True)
+class Confirmation:
+    """One send to confirm: who, on which cycle, what was received (each: what, reference,
+    received, late), the send's nonce and the person's link."""
+
+    cycle: ReviewCycle
+    title: str
+    participant_id: str
+    items: Sequence[dict[str, Any]]
+    nonce: str
+    token: str
+
+
 def send_receipt(
     workspace: Workspace,
     *,
@@ -84,23 +101,44 @@ def send_receipt(
     nonce: str,
     token: str,
 ) -> bool:
-    """Send the confirmation of one send, once; return whether this call sent it.
+    """Send the confirmation of one send, once; return whether this call sent it."""
+    confirmation = Confirmation(cycle, title, participant_id, items, nonce, token)
+    return bool(send_receipts(workspace, [confirmation]))
 
-    A failure is logged, not raised: the feedback is safe whatever happens to the email.
+
+def send_receipts(workspace: Workspace, confirmations: Sequence[Confirmation]) -> set[str]:
+    """Send each confirmation once, as one batch; return the Message-IDs this call sent.
+
+    Nobody who opted out (of everything, or of this cycle's emails), and nobody erased, gets
+    one. A failure is logged, not raised: the feedback is safe whatever happens to the email.
     """
     register = workspace.register
+    env = template_env(overrides=workspace.templates)
+    people = register.get_participants(c.participant_id for c in confirmations)
+    opted: dict[str, set[str]] = {}
+    batch: list[Outgoing] = []
+    for c in confirmations:
+        person = people.get(c.participant_id)
+        if c.cycle.id not in opted:
+            opted[c.cycle.id] = register.opted_out(c.cycle.id)
+        if not c.items or person is None or person.opted_out or person.id in opted[c.cycle.id]:
+            continue
+        try:
+            message = build_receipt(
+                workspace, cycle=c.cycle, title=c.title, person=person, items=c.items,
+                nonce=c.nonce, token=c.token, env=env,
+            )  # fmt: skip
+        except CoproduceError as e:
+            log.warning("the confirmation email of a send was not built: %s", e)
+            continue
+        batch.append(Outgoing(message, c.cycle.id, person.id, RECEIPT))
+    if not batch:
+        return set()
     try:
-        person = register.get_participant(participant_id)
-        if not items or person.opted_out or participant_id in register.opted_out(cycle.id):
-            return False
-        message = build_receipt(
-            workspace, cycle=cycle, title=title, person=person, items=items, nonce=nonce,
-            token=token,
-        )  # fmt: skip
-        outgoing = Outgoing(message, cycle.id, participant_id, RECEIPT)
-        report = send_batch(register, [outgoing], workspace.open_mailer())
-        report.raise_for_failures()
+        report = send_batch(register, batch, workspace.open_mailer())
     except CoproduceError as e:
-        log.warning("the confirmation email of a send was not sent: %s", e)
-        return False
-    return outgoing.message_id in report.sent
+        log.warning("the confirmation emails of %d sends were not sent: %s", len(batch), e)
+        return set()
+    for message_id, error in report.failed.items():
+        log.warning("the confirmation email %s was not sent: %s", message_id, error)
+    return set(report.sent)

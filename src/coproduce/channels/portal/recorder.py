@@ -1,70 +1,126 @@
-"""Write journalled feedback to git after the responses, one run at a time per process.
+"""After a send is acknowledged: write the journal to git and send the confirmations.
 
-Before recording, a Word file handed in whose items were never journalled (the process
+One thread per portal process does both, in rounds: a send hands over its cycle and its
+confirmation and returns at once; the thread waits a moment (``pause``) so that a burst of
+sends becomes one commit and one batch of emails, then records every cycle asked for and
+sends every confirmation waiting. The request threads never queue behind git or the mail
+server, and the register sees a few writes a round instead of a few per send.
+
+Before its first round, a Word file handed in whose items were never journalled (the process
 stopped in between) is read again (``channels.portal.files``): its items keep their keys, so
-reading twice stores nothing twice.
+reading twice stores nothing twice. When the portal stops, ``flush`` finishes what is waiting.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 
 from coproduce.channels.portal.files import read_pending_files
+from coproduce.channels.portal.receipt import Confirmation, send_receipts
 from coproduce.errors import CoproduceError
 from coproduce.review.recording import record_pending
 from coproduce.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
+PAUSE_S = 0.25
 
-@dataclass
+Sender = Callable[[Workspace, Sequence[Confirmation]], object]
+
+
 class Recorder:
-    """Write journalled feedback to git after the responses, one run at a time per process.
+    """Write journalled feedback to git and send confirmations, in rounds, on one thread."""
 
-    A send asks for a run; if one is already going, it is asked to go round once more, so
-    every entry is recorded and a burst of sends becomes one commit, not one each.
-    """
+    def __init__(
+        self, workspace: Workspace, *, pause: float = PAUSE_S, send: Sender = send_receipts
+    ) -> None:
+        self.workspace = workspace
+        self.pause = pause
+        self._send = send
+        self._changed = threading.Condition()
+        self._cycles: set[str] = set()
+        self._confirmations: list[Confirmation] = []
+        self._busy = False
+        self._stopping = False
+        self._files_read = False
+        self._thread: threading.Thread | None = None
 
-    workspace: Workspace
-    _guard: threading.Lock = field(default_factory=threading.Lock)
-    _running: bool = False
-    _again: set[str] = field(default_factory=set)
-    _files_read: bool = False
-
-    def run(self, *, cycle_id: str) -> None:
-        """Record ``cycle_id``'s pending entries (now, or by the run already under way)."""
-        with self._guard:
-            self._again.add(cycle_id)
-            if self._running:
+    def after_send(self, cycle_id: str, confirmation: Confirmation | None = None) -> None:
+        """Ask for ``cycle_id`` to be recorded and ``confirmation`` sent, in the next round."""
+        with self._changed:
+            self._cycles.add(cycle_id)
+            if confirmation is not None:
+                self._confirmations.append(confirmation)
+            if self._stopping:  # the portal is stopping: flush() takes it
                 return
-            self._running = True
-        try:
-            while True:
-                with self._guard:
-                    if not self._again:
-                        self._running = False
-                        return
-                    cycle = self._again.pop()
-                try:
-                    if not self._files_read:  # once a process: what a stopped one left
-                        read_pending_files(self.workspace)
-                        self._files_read = True
-                    record_pending(
-                        repo=self.workspace.repo, register=self.workspace.register, cycle_id=cycle
-                    )
-                except CoproduceError as e:  # journalled is safe: the next run writes git
-                    log.warning("feedback journalled but not yet recorded in git: %s", e)
-        except BaseException:
-            with self._guard:
-                self._running = False
-            raise
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._loop, name="coproduce-recorder", daemon=True
+                )
+                self._thread.start()
+            self._changed.notify_all()
+
+    def wait_idle(self, timeout: float = 60) -> bool:
+        """Wait until nothing is waiting or under way; return False on ``timeout``."""
+        with self._changed:
+            return self._changed.wait_for(
+                lambda: not self._busy and not self._cycles and not self._confirmations,
+                timeout=timeout,
+            )
 
     def flush(self) -> None:
-        """Record every cycle's pending entries (when the process stops)."""
+        """Stop the thread and finish every cycle's pending entries and the confirmations."""
+        with self._changed:
+            self._stopping = True
+            self._changed.notify_all()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout=120)
+        with self._changed:
+            cycles, self._cycles = self._cycles, set()
+            confirmations, self._confirmations = self._confirmations, []
+        self._round(cycles, confirmations, every_cycle=True)
+
+    def _loop(self) -> None:
+        while True:
+            with self._changed:
+                self._changed.wait_for(
+                    lambda: self._stopping or bool(self._cycles or self._confirmations)
+                )
+                if self._stopping:
+                    return
+                self._busy = True
+            try:
+                with self._changed:  # a burst of sends: gather it into one round
+                    self._changed.wait_for(lambda: self._stopping, timeout=self.pause)
+                    cycles, self._cycles = self._cycles, set()
+                    confirmations, self._confirmations = self._confirmations, []
+                self._round(cycles, confirmations)
+            finally:
+                with self._changed:
+                    self._busy = False
+                    self._changed.notify_all()
+
+    def _round(
+        self, cycles: set[str], confirmations: list[Confirmation], *, every_cycle: bool = False
+    ) -> None:
+        workspace = self.workspace
         try:
-            read_pending_files(self.workspace)
-            record_pending(repo=self.workspace.repo, register=self.workspace.register)
-        except CoproduceError as e:
+            if not self._files_read:  # once a process: what a stopped one left
+                read_pending_files(workspace)
+                self._files_read = True
+            if every_cycle:
+                record_pending(repo=workspace.repo, register=workspace.register)
+            for cycle in sorted(cycles) if not every_cycle else ():
+                record_pending(repo=workspace.repo, register=workspace.register, cycle_id=cycle)
+        except CoproduceError as e:  # journalled is safe: the next round writes git
             log.warning("feedback journalled but not yet recorded in git: %s", e)
+        except Exception:  # the thread must live on: the journal keeps everything
+            log.exception("recording to git failed; the journal keeps the feedback")
+        if confirmations:
+            try:
+                self._send(workspace, confirmations)
+            except Exception:
+                log.exception("confirmation emails were not sent")

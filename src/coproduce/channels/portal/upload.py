@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.background import BackgroundTasks
 from starlette.datastructures import UploadFile
 
 from coproduce.channels.portal.draft import CONSENT_LABELS, FieldError
 from coproduce.channels.portal.files import MAX_UPLOAD, take_file
 from coproduce.channels.portal.participant import Visit, open_post, open_visit
-from coproduce.channels.portal.receipt import send_receipt
+from coproduce.channels.portal.receipt import Confirmation
 from coproduce.channels.portal.security import FORM, Form
 from coproduce.errors import InvalidInputError
 
@@ -75,16 +74,11 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
             portal.workspace.register.set_consent_named(visit.view.person.id, consent == "named")
         visit.draft.files[got.reference] = item
         visit.save()
-        after = BackgroundTasks()
-        after.add_task(portal.recorder.run, cycle_id=visit.view.cycle.id)
-        after.add_task(
-            send_receipt, portal.workspace, cycle=visit.view.cycle, title=visit.view.title,
-            participant_id=visit.view.person.id, items=[item], nonce=f"file-{got.reference}",
-            token=token,
-        )  # fmt: skip
-        return RedirectResponse(
-            f"/r/{token}/file/{got.reference}", status_code=303, background=after
-        )
+        portal.recorder.after_send(visit.view.cycle.id, Confirmation(
+            visit.view.cycle, visit.view.title, visit.view.person.id, [item],
+            f"file-{got.reference}", token,
+        ))  # fmt: skip
+        return RedirectResponse(f"/r/{token}/file/{got.reference}", status_code=303)
 
     @app.get("/r/{token}/file/{reference}")
     def received(request: Request, token: str, reference: str) -> Response:

@@ -133,7 +133,7 @@ def _sections(
     cached = repo.parsed_blobs.get(key)
     if isinstance(cached, tuple):
         return cached
-    parent = _document(repo, slug, rev)
+    parent = repo.parsed_document(slug, rev)
     twin = _twin(repo, slug, rev) if youth else None
     shown = twin or parent
     mapping = map_twin(parent, twin) if twin is not None else None
@@ -161,16 +161,6 @@ def _section(document: Document, heading: Heading, parent: str | None) -> Sectio
         parent=parent,
         level=heading.level,
     )
-
-
-def _document(repo: GuidanceRepo, slug: str, rev: str) -> Document:
-    sha = rev if re.fullmatch(r"[0-9a-f]{40}", rev) else repo.resolve(rev)
-    key = (f"portal:{slug}", sha)
-    found = repo.parsed_blobs.get(key)
-    if not isinstance(found, Document):
-        found = repo.read_document(slug, sha)
-        repo.parsed_blobs[key] = found
-    return found
 
 
 def _twin(repo: GuidanceRepo, slug: str, rev: str) -> Document | None:

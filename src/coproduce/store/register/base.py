@@ -123,3 +123,17 @@ class RegisterBase:
             raise ConflictError(f"the register refused a change: {reason(e)}") from e
         except SQLAlchemyError as e:
             raise CoproduceError(f"personal-data register error: {reason(e)}") from e
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """Yield a connection for reads only, outside the writers' queue.
+
+        Readers never wait for a writer here: SQLite in WAL mode, like PostgreSQL, shows each
+        reader the last committed state while a writer goes on. Anything written through this
+        connection is rolled back.
+        """
+        try:
+            with self._engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as e:
+            raise CoproduceError(f"personal-data register error: {reason(e)}") from e

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 DATABASE_ENV = "COPRODUCE_DATABASE_URL"
 DATABASE_FILE = "register.sqlite3"
 BUSY_TIMEOUT_S = 30
+SQLITE_POOL = 48
 # WAL lets readers (the portal, status) go on while a batch writes; FULL syncs the log at every
 # commit, because acknowledged must mean durable: a receipt handed to a participant, a message
 # marked sent, survive a power cut.
@@ -43,7 +44,10 @@ def open_engine(url: str) -> Engine:
         # Personal data: readable by its owner only, from the moment the file exists
         # (SQLite gives the -wal and -shm files the same mode as the database).
         os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+    # Readers do not queue (``RegisterBase.reading``): a portal's forty request threads each
+    # hold a connection, which costs SQLite little.
+    pool = {"pool_size": SQLITE_POOL, "max_overflow": 8} if in_file else {}
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S}, **pool)
     pragmas = (*CONNECTION_PRAGMAS, *(FILE_PRAGMAS if in_file else ()))
 
     @event.listens_for(engine, "connect")

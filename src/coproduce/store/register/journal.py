@@ -146,12 +146,12 @@ class Journal(RegisterBase):
     def known_keys(self, keys: Iterable[str]) -> set[str]:
         """Return which of ``keys`` are journalled already."""
         wanted = list(dict.fromkeys(keys))
-        with self.transaction() as conn:
+        with self.reading() as conn:
             return {e.key for e in self._entries(conn, wanted)}
 
     def find_submission(self, key: str) -> JournalEntry | None:
         """Return the journal entry with idempotency ``key``, or None."""
-        with self.transaction() as conn:
+        with self.reading() as conn:
             row = conn.execute(select(submissions).where(submissions.c.key == key)).first()
         return None if row is None else JournalEntry.model_validate(row._asdict())
 
@@ -166,7 +166,7 @@ class Journal(RegisterBase):
             query = query.where(submissions.c.recorded.is_(None))
         if limit is not None:
             query = query.limit(limit)
-        with self.transaction() as conn:
+        with self.reading() as conn:
             rows = conn.execute(query).all()
         return [JournalEntry.model_validate(r._asdict()) for r in rows]
 
@@ -177,7 +177,7 @@ class Journal(RegisterBase):
             query = query.where(submissions.c.cycle == cycle)
         if pending:
             query = query.where(submissions.c.recorded.is_(None))
-        with self.transaction() as conn:
+        with self.reading() as conn:
             return int(conn.scalar(query) or 0)
 
     def has_feedback_counter(self) -> bool:
@@ -185,7 +185,7 @@ class Journal(RegisterBase):
         if getattr(self, "_counter_seen", False):
             return True  # a counter, once made, is never removed
         query = select(counters.c.value).where(counters.c.name == FEEDBACK_COUNTER)
-        with self.transaction() as conn:
+        with self.reading() as conn:
             self._counter_seen = conn.scalar(query) is not None
         return self._counter_seen
 

@@ -94,7 +94,7 @@ class MessageLog(RegisterBase):
         """Return the status of each logged message among ``message_ids``."""
         ids = sorted(set(message_ids))
         found: dict[str, str] = {}
-        with self.transaction() as conn:
+        with self.reading() as conn:
             for start in range(0, len(ids), CHUNK):
                 query = select(messages.c.message_id, messages.c.status).where(
                     messages.c.message_id.in_(ids[start : start + CHUNK])
@@ -149,7 +149,7 @@ class MessageLog(RegisterBase):
         # Owners on this machine whose process has ended: their claims need not wait the lease.
         host = f"{socket.gethostname()}/"
         owners: set[str] = set()
-        with self.transaction() as conn:
+        with self.reading() as conn:
             for start in range(0, len(ids), CHUNK):
                 query = select(messages.c.owner).where(
                     messages.c.message_id.in_(ids[start : start + CHUNK])
@@ -186,7 +186,7 @@ class MessageLog(RegisterBase):
 
     def get_message(self, message_id: str) -> MessageEntry | None:
         """Return the log entry of one message, or None."""
-        with self.transaction() as conn:
+        with self.reading() as conn:
             row = conn.execute(select(messages).where(messages.c.message_id == message_id)).first()
         return None if row is None else MessageEntry.model_validate(row._asdict())
 
@@ -195,7 +195,7 @@ class MessageLog(RegisterBase):
         query = select(messages).order_by(messages.c.created, messages.c.message_id)
         if cycle is not None:
             query = query.where(messages.c.cycle == cycle)
-        with self.transaction() as conn:
+        with self.reading() as conn:
             rows = conn.execute(query).all()
         return [MessageEntry.model_validate(r._asdict()) for r in rows]
 
@@ -204,7 +204,7 @@ class MessageLog(RegisterBase):
         query = select(messages.c.participant_id).where(
             (messages.c.cycle == cycle) & (messages.c.kind == kind) & (messages.c.status == "sent")
         )
-        with self.transaction() as conn:
+        with self.reading() as conn:
             return set(conn.scalars(query).all())
 
     def _update_message(self, message_id: str, **values: Any) -> None:

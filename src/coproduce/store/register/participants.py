@@ -72,7 +72,7 @@ class ParticipantQueries(RegisterBase):
 
     def get_participant(self, participant_id: str) -> ParticipantRecord:
         """Return a participant's record; NotFoundError when unknown or erased."""
-        with self.transaction() as conn:
+        with self.reading() as conn:
             row = conn.execute(
                 select(participants).where(participants.c.id == participant_id)
             ).first()
@@ -87,7 +87,7 @@ class ParticipantQueries(RegisterBase):
         """Return ``{id: record}`` for those of ``participant_ids`` known and not erased."""
         wanted = sorted(set(participant_ids))
         rows: list[Row[Any]] = []
-        with self.transaction() as conn:
+        with self.reading() as conn:
             for start in range(0, len(wanted), CHUNK):
                 chunk = wanted[start : start + CHUNK]
                 query = select(participants).where(
@@ -104,7 +104,7 @@ class ParticipantQueries(RegisterBase):
         query = select(participants).where(participants.c.erased.is_(None))
         if audiences is not None:
             query = query.where(participants.c.audience.in_(list(audiences)))
-        with self.transaction() as conn:
+        with self.reading() as conn:
             rows = conn.execute(query.order_by(participants.c.added, participants.c.id)).all()
             opted = self._globally_opted_out(conn)
         return [_row_record(r, opted_out=r.id in opted) for r in rows]
@@ -112,7 +112,7 @@ class ParticipantQueries(RegisterBase):
     def list_entries(self) -> list[ParticipantEntry]:
         """Return every participant, erased ones as tombstones, in the order they were added."""
         query = select(participants).order_by(participants.c.added, participants.c.id)
-        with self.transaction() as conn:
+        with self.reading() as conn:
             rows = conn.execute(query).all()
         return [
             ParticipantEntry.model_validate({**r._asdict(), "erased": r.erased is not None})
@@ -123,7 +123,7 @@ class ParticipantQueries(RegisterBase):
         """Return ``{email key: participant id}`` for those of ``emails`` already registered."""
         keys = sorted({email_key(e) for e in emails})
         found: dict[str, str] = {}
-        with self.transaction() as conn:
+        with self.reading() as conn:
             for start in range(0, len(keys), CHUNK):
                 chunk = keys[start : start + CHUNK]
                 query = select(participants.c.email_key, participants.c.id).where(

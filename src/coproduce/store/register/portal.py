@@ -51,7 +51,7 @@ class PortalLog(RegisterBase):
         where = (portal_drafts.c.participant_id == participant_id) & (
             portal_drafts.c.cycle == cycle
         )
-        with self.transaction() as conn:
+        with self.reading() as conn:
             data = conn.scalar(select(portal_drafts.c.data).where(where))
         return dict(data) if data else {}
 
@@ -62,7 +62,7 @@ class PortalLog(RegisterBase):
 
     def late_allowed(self, cycle: str) -> bool:
         """Return whether a lead allowed feedback on ``cycle`` after it closed."""
-        with self.transaction() as conn:
+        with self.reading() as conn:
             allowed = conn.scalar(select(portal_late.c.allowed).where(portal_late.c.cycle == cycle))
         return bool(allowed)
 
@@ -93,7 +93,7 @@ class PortalLog(RegisterBase):
     def get_lead(self, email: str) -> LeadEntry | None:
         """Return a lead by email, or None."""
         key = email.strip().lower()
-        with self.transaction() as conn:
+        with self.reading() as conn:
             row = conn.execute(select(portal_leads).where(portal_leads.c.email == key)).first()
         return None if row is None else LeadEntry.model_validate(row._asdict())
 

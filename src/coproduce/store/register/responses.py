@@ -42,7 +42,7 @@ class ResponseLog(RegisterBase):
         return self._ids(select(opt_outs.c.participant_id).where(where))
 
     def _ids(self, query: Select[tuple[str]]) -> set[str]:
-        with self.transaction() as conn:
+        with self.reading() as conn:
             return set(conn.scalars(query).all())
 
     def _insert_once(
