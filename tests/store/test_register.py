@@ -298,3 +298,93 @@ def test_threads_sharing_one_register_file_all_get_their_writes_in(tmp_path: Pat
     with Register.for_state_dir(state, environ={}) as register:
         log = register.list_messages(cycle="c1")
     assert len(log) == 160 and {m.status for m in log} == {"sent"}
+
+
+def test_a_reader_does_not_wait_for_a_writer_holding_the_writers_queue(
+    register: Register,
+) -> None:
+    import threading
+
+    person = _record(register, email="reader@example.org")
+    register.add_participants([person])
+    holding, release = threading.Event(), threading.Event()
+
+    def write() -> None:
+        with register.transaction():
+            holding.set()
+            release.wait(10)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        assert holding.wait(10)
+        with ThreadPoolExecutor(max_workers=1) as pool:  # would block for 10 s behind the writer
+            found = pool.submit(register.get_participant, person.id).result(timeout=2)
+        assert found.email == "reader@example.org"
+    finally:
+        release.set()
+        writer.join()
+
+
+def test_writes_inside_a_transaction_commit_with_it_or_not_at_all(register: Register) -> None:
+    person = _record(register, email="joined@example.org")
+    register.add_participants([person])
+    with pytest.raises(RuntimeError), register.transaction():
+        register.save_draft(participant_id=person.id, cycle="c1", data={"a": 1})
+        register.set_consent_named(person.id, True)
+        raise RuntimeError("the request failed after both writes")
+    assert register.read_draft(participant_id=person.id, cycle="c1") == {}
+    assert register.get_participant(person.id).consent_named is not True
+    with register.transaction():
+        register.save_draft(participant_id=person.id, cycle="c1", data={"a": 2})
+        register.set_consent_named(person.id, True)
+    assert register.read_draft(participant_id=person.id, cycle="c1") == {"a": 2}
+    assert register.get_participant(person.id).consent_named is True
+
+
+def test_threads_writing_together_share_commits_and_a_failing_job_fails_alone(
+    register: Register,
+) -> None:
+    from sqlalchemy import event
+
+    people = [_record(register, email=f"g{n}@example.org") for n in range(24)]
+    register.add_participants(people)
+    commits: list[int] = []
+    event.listen(register.engine, "commit", lambda conn: commits.append(1))
+
+    def save(n: int) -> int:
+        person = people[n]
+
+        def job() -> int:
+            register.save_draft(participant_id=person.id, cycle="c1", data={"n": n})
+            if n == 7:
+                raise ValueError("job 7 fails")
+            return n
+
+        return register.together(job)
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        futures = [pool.submit(save, n) for n in range(24)]
+    outcomes = []
+    for future in futures:
+        try:
+            outcomes.append(future.result())
+        except ValueError as e:
+            outcomes.append(str(e))
+    assert outcomes == [("job 7 fails" if n == 7 else n) for n in range(24)]
+    for n, person in enumerate(people):
+        expected = {} if n == 7 else {"n": n}
+        assert register.read_draft(participant_id=person.id, cycle="c1") == expected
+    assert len(commits) <= 24  # never more than one a job; fewer whenever jobs met in a group
+
+
+def test_messages_marked_together_are_sent_in_one_write(register: Register) -> None:
+    person = _record(register, email="many@example.org")
+    register.add_participants([person])
+    ids = [f"<r{n}@coproduce>" for n in range(5)]
+    register.queue_messages(NewMessage(i, "c1", person.id, "receipt") for i in ids)
+    register.mark_all_sent({i: (2 if i == ids[0] else 1) for i in ids})
+    log = {m.message_id: m for m in register.list_messages(cycle="c1")}
+    assert {m.status for m in log.values()} == {"sent"}
+    assert log[ids[0]].attempts == 2 and log[ids[1]].attempts == 1
+    assert all(m.sent is not None for m in log.values())

@@ -305,15 +305,19 @@ def send_batch(
     sleep: Callable[[float], None] = time.sleep,
     owner: str | None = None,
     lease: dt.timedelta = LEASE,
+    mark_together: bool = False,
 ) -> BatchReport:
     """Send each message once: queue the batch, claim it, send only what this run claimed.
 
     The whole batch is queued in one transaction, then claimed (messages sent already, or
     claimed by another run, are skipped); each claimed message is marked sent (or failed) on
-    its own, so a crash leaves at most the one in flight unmarked.
+    its own, so a crash leaves at most the one in flight unmarked. With ``mark_together``
+    (a busy portal's confirmations) those sent are marked in one write at the end instead: a
+    crash before it leaves the batch claimed, and sent again once the lease runs out.
     """
     report = BatchReport()
     pending = list(messages)
+    delivered: dict[str, int] = {}
     try:
         status = register.queue_messages(item.log_entry() for item in pending)
         mine = register.claim_messages(
@@ -329,8 +333,9 @@ def send_batch(
                 continue
             handled.add(mid)
             outcome = _deliver(
-                register, item, mailer, retries=retries, backoff=backoff, sleep=sleep
-            )
+                register, item, mailer, retries=retries, backoff=backoff, sleep=sleep,
+                delivered=delivered if mark_together else None,
+            )  # fmt: skip
             if outcome is None:
                 report.sent.append(mid)
                 continue
@@ -344,6 +349,8 @@ def send_batch(
                 break
     finally:
         mailer.close()
+        if delivered:
+            register.mark_all_sent(delivered)
     return report
 
 
@@ -355,6 +362,7 @@ def _deliver(
     retries: int,
     backoff: float,
     sleep: Callable[[float], None],
+    delivered: dict[str, int] | None = None,
 ) -> DeliveryError | None:
     mid = item.message_id
     for attempt in range(retries + 1):
@@ -370,6 +378,9 @@ def _deliver(
         except DeliveryError as e:
             register.mark_failed(mid, error=str(e), attempts=tried)
             return e
+        if delivered is not None:  # marked with the rest of the batch, in one write
+            delivered[mid] = tried
+            return None
         # One write per message records the attempts with the outcome.
         register.mark_sent(mid, attempts=tried)
         return None

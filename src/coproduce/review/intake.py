@@ -91,6 +91,28 @@ def accept_all(
     checked before anything is journalled, so a refused one (see ``accept``) journals none.
     A key already journalled returns its first receipt, marked duplicate.
     """
+    return journal(
+        register, check_all(repo=repo, register=register, cycle_id=cycle_id, items=items, now=now)
+    )
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Submissions that passed ``check_all``, ready to journal."""
+
+    rows: list[dict[str, Any]]
+    floor: int
+
+
+def check_all(
+    *,
+    repo: GuidanceRepo,
+    register: Register,
+    cycle_id: str,
+    items: Sequence[tuple[Submission, str]],
+    now: dt.datetime | None = None,
+) -> Checked:
+    """Check every submission as ``accept_all`` does, journalling nothing."""
     now = record.as_utc(now or record.utcnow())
     cycle = record.load_cycle(repo, cycle_id)
     if cycle.state in (CycleState.DRAFT, CycleState.CANCELLED):
@@ -100,7 +122,17 @@ def accept_all(
     for submission, key in items:
         rows.append(_row(repo, register, cycle, submission, key, now, audiences))
     floor = 0 if register.has_feedback_counter() else highest_recorded_number(repo)
-    return [_receipt(e, duplicate=d) for e, d in register.add_submissions(rows, floor=floor)]
+    return Checked(rows, floor)
+
+
+def journal(register: Register, checked: Checked) -> list[Receipt]:
+    """Journal checked submissions in one transaction; return their receipts, in order.
+
+    Inside the caller's ``register.transaction()`` this joins it: the receipts hold once that
+    commits (what the caller keeps with the feedback is then committed with it).
+    """
+    entries = register.add_submissions(checked.rows, floor=checked.floor)
+    return [_receipt(e, duplicate=d) for e, d in entries]
 
 
 def _row(

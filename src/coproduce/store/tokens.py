@@ -151,16 +151,21 @@ def verify_token(
     """Return ``(participant_id, cycle)`` for a valid, unexpired token; otherwise None."""
     if not token or len(token) > 200:
         return None
-    entry = read_token(register, token)
-    if entry is None or (now or dt.datetime.now(dt.UTC)) >= entry.expires:
+    digest = hash_token(token)
+    query = (
+        select(tokens.c.token_hash, tokens.c.participant_id, tokens.c.cycle, tokens.c.expires)
+        .join(participants, participants.c.id == tokens.c.participant_id)
+        .where((tokens.c.token_hash == digest) & participants.c.erased.is_(None))
+    )
+    with register.reading() as conn:  # one query: the token, and its holder not erased
+        row = conn.execute(query).first()
+    # The lookup is by hash; compare again in constant time so a near-miss teaches nothing.
+    if row is None or not hmac.compare_digest(row.token_hash, digest):
         return None
-    with register.reading() as conn:
-        erased = conn.scalar(
-            select(participants.c.erased).where(participants.c.id == entry.participant_id)
-        )
-    if erased is not None:
+    expires = row.expires if row.expires.tzinfo else row.expires.replace(tzinfo=dt.UTC)
+    if (now or dt.datetime.now(dt.UTC)) >= expires:
         return None
-    return entry.participant_id, entry.cycle
+    return row.participant_id, row.cycle
 
 
 def portal_url(environ: Mapping[str, str] | None = None) -> str:

@@ -16,6 +16,9 @@ class Pages:
     def __init__(self, overrides: Any = None) -> None:
         self.env: jinja2.Environment = template_env(overrides=overrides)
         self.env.autoescape = True  # every portal page is HTML, whatever its name
+        # Loaded once per process: a served portal does not look at the template files again
+        # on every page (restart it after changing a template).
+        self.env.auto_reload = False
 
     def render(self, name: str, *, status: int = 200, **context: Any) -> HTMLResponse:
         """Return the page ``portal/<name>.html.j2`` as an HTML response."""

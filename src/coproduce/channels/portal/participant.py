@@ -24,7 +24,7 @@ from coproduce.channels.portal.draft import (
 from coproduce.channels.portal.preview import redline_html
 from coproduce.channels.portal.receipt import Confirmation
 from coproduce.channels.portal.security import FORM, Form, csrf_ok, csrf_token
-from coproduce.channels.portal.sending import send_items
+from coproduce.channels.portal.sending import Sent, send_items
 from coproduce.channels.portal.view import PageView, build_view
 from coproduce.errors import CoproduceError
 from coproduce.store.tokens import hash_token, verify_token
@@ -54,10 +54,14 @@ class Visit:
         return self.portal.workspace.register.late_allowed(self.view.cycle.id)
 
     def save(self) -> None:
-        self.portal.workspace.register.save_draft(
-            participant_id=self.view.person.id,
-            cycle=self.view.cycle.id,
-            data=self.draft.model_dump(mode="json"),
+        register = self.portal.workspace.register
+        data = self.draft.model_dump(mode="json")
+        # Committed with other requests' writes (group commit): a busy portal saves many
+        # drafts in one turn of the register's writers' queue.
+        register.together(
+            lambda: register.save_draft(
+                participant_id=self.view.person.id, cycle=self.view.cycle.id, data=data
+            )
         )
 
     def context(self, **extra: Any) -> dict[str, Any]:
@@ -82,13 +86,18 @@ def client_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def open_visit(portal: Portal, request: Request, token: str) -> Visit | Response:
+def open_visit(
+    portal: Portal, request: Request, token: str, *, found: tuple[str, str] | None = None
+) -> Visit | Response:
     """Return the visit of a personal link, or the page to show instead (busy, unknown,
-    closed); an unknown, expired or erased link gets one page that never says which."""
+    closed); an unknown, expired or erased link gets one page that never says which.
+
+    ``found`` is the token's ``verify_token`` answer when the caller has it already.
+    """
     pages = portal.pages
     if not portal.per_client.allow(client_of(request)):
         return pages.render("busy", status=429, page_title="Too many requests")
-    found = verify_token(portal.workspace.register, token)
+    found = found or verify_token(portal.workspace.register, token)
     if found is None:
         if not portal.unknown.allow(client_of(request)):
             return pages.render("busy", status=429, page_title="Too many requests")
@@ -138,9 +147,11 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
 
     @app.get("/r/{token}")
     def show(request: Request, token: str, saved: bool = False) -> Response:
-        if _has_outcomes(portal, token):  # after the decision the link says what happened
+        found = verify_token(portal.workspace.register, token)
+        if found is not None and _has_outcomes(portal, token, found):
+            # after the decision the link says what happened
             return RedirectResponse(f"/r/{token}/outcomes", status_code=303)
-        visit = open_visit(portal, request, token)
+        visit = open_visit(portal, request, token, found=found)
         if isinstance(visit, Response):
             return visit
         return draft_page(visit, errors=[], saved=saved)
@@ -152,14 +163,16 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
             return opened
         visit, form = opened
         errors = read_form(form, visit.view, visit.draft)
-        visit.save()  # what can be kept is kept, even when something is wrong
         action = form.get("action")
+        problems = check_ready(visit.draft, visit.view) if action == "check" else []
+        if action == "check" and not errors and not problems and not visit.draft.nonce:
+            visit.draft.nonce = secrets.token_urlsafe(18)  # saved with the draft: one write
+        visit.save()  # what can be kept is kept, even when something is wrong
         if errors:
             return draft_page(visit, errors=errors, status=400)
         if action == "preview":
             return draft_page(visit, errors=[], preview=True)
         if action == "check":
-            problems = check_ready(visit.draft, visit.view)
             if problems:
                 return draft_page(visit, errors=problems, status=400)
             return RedirectResponse(f"/r/{token}/check", status_code=303)
@@ -194,16 +207,23 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
         submissions = iter_submissions(visit.draft, visit.view)
         if not submissions:
             return RedirectResponse(f"/r/{token}", status_code=303)
+        consent = visit.draft.consent
+
+        def keep(sent: list[Sent]) -> None:  # committed with the items, in one write
+            if consent in ("named", "anonymous") and not visit.view.minor:
+                register.set_consent_named(visit.view.person.id, consent == "named")
+            visit.draft = Draft(
+                consent=consent, sent={**visit.draft.sent, nonce: [s.__dict__ for s in sent]}
+            )
+            visit.save()
+
+        register = portal.workspace.register
         sent = send_items(
             portal.workspace, cycle_id=visit.view.cycle.id, submissions=submissions,
             nonce=nonce, labels=[_label(visit.view, s)["what"] for s in submissions],
+            with_them=keep,
         )  # fmt: skip
-        if visit.draft.consent in ("named", "anonymous") and not visit.view.minor:
-            named = visit.draft.consent == "named"
-            portal.workspace.register.set_consent_named(visit.view.person.id, named)
         items = [s.__dict__ for s in sent]
-        visit.draft = Draft(consent=visit.draft.consent, sent={**visit.draft.sent, nonce: items})
-        visit.save()
         # Acknowledged once journalled; git and the confirmation email (once per nonce,
         # whoever sends it) follow on the recorder's thread, a round of sends at a time.
         portal.recorder.after_send(visit.view.cycle.id, Confirmation(
@@ -255,14 +275,11 @@ def _label(view: PageView, submission: Any) -> dict[str, Any]:
     return {"what": what, "text": submission.text, "suggestion": redline}
 
 
-def _has_outcomes(portal: Portal, token: str) -> bool:
+def _has_outcomes(portal: Portal, token: str, found: tuple[str, str]) -> bool:
     """Return whether the board decided on this link's cycle and the person has outcomes."""
     from coproduce.review import record
     from coproduce.review.outcomes import outcomes_for_token
 
-    found = verify_token(portal.workspace.register, token)
-    if found is None:
-        return False
     decided = portal.workspace.repo.root / record.REVIEWS / found[1] / record.DECISION_FILE
     if not decided.is_file():
         return False

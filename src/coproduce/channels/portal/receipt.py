@@ -135,7 +135,7 @@ def send_receipts(workspace: Workspace, confirmations: Sequence[Confirmation]) -
     if not batch:
         return set()
     try:
-        report = send_batch(register, batch, workspace.open_mailer())
+        report = send_batch(register, batch, workspace.open_mailer(), mark_together=True)
     except CoproduceError as e:
         log.warning("the confirmation emails of %d sends were not sent: %s", len(batch), e)
         return set()

@@ -12,12 +12,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from coproduce.channels.safeguarding import hold_concern, route_concern, safeguarding_from
 from coproduce.channels.submit import contact_of
-from coproduce.errors import CoproduceError
-from coproduce.review.intake import Receipt, accept
+from coproduce.errors import ConflictError, CoproduceError
+from coproduce.review.intake import Receipt, check_all, journal
 from coproduce.review.submission import Submission
 from coproduce.workspace import Workspace
 
@@ -42,50 +43,62 @@ def send_items(
     nonce: str,
     labels: list[str],
     keys: list[str] | None = None,
+    with_them: Callable[[list[Sent]], None] | None = None,
 ) -> list[Sent]:
     """Journal every submission (keyed by ``nonce`` and index, or by ``keys``), route concerns.
 
-    Git is written afterwards, by the ``Recorder``.
+    Everything is checked first; then the items are journalled in one register transaction,
+    with whatever ``with_them`` writes (the participant's draft, their consent) committed in
+    it too, and with other requests' writes (``Register.together``). Two workers racing on
+    the same send: the loser tries once more and finds the items journalled. Git is written
+    afterwards, by the ``Recorder``.
     """
     guard = safeguarding_from(workspace.settings)
+    register = workspace.register
     held = []
-    receipts: list[Receipt] = []
+    items: list[tuple[Submission, str]] = []
     for index, submission in enumerate(submissions):
         key = keys[index] if keys is not None else f"portal:{nonce}:{index}"
         said = " ".join(filter(None, [submission.text, submission.suggestion or ""]))
         concern = guard.looks_like_disclosure(said)
         submission = dataclasses.replace(submission, key=key, concern=concern)
-        if concern and workspace.register.find_submission(key) is None:
+        if concern and register.find_submission(key) is None:
             held.append(
                 hold_concern(
                     guard, cycle_id=cycle_id, feedback_id=f"pending-{_short(key)}",
                     text=said, audience=submission.audience or "",
-                    contact=contact_of(workspace.register, submission.participant),
+                    contact=contact_of(register, submission.participant),
                 )
             )  # fmt: skip
-        receipts.append(
-            accept(
-                repo=workspace.repo,
-                register=workspace.register,
-                cycle_id=cycle_id,
-                submission=submission,
-                key=key,
-            )
-        )
+        items.append((submission, key))
+    checked = check_all(repo=workspace.repo, register=register, cycle_id=cycle_id, items=items)
+
+    def write() -> list[Sent]:  # the items and what the caller keeps with them: one commit
+        sent = [_sent(label, r) for label, r in zip(labels, journal(register, checked),
+                                                    strict=True)]  # fmt: skip
+        if with_them is not None:
+            with_them(sent)
+        return sent
+
+    try:
+        sent = register.together(write)  # committed with other requests' writes
+    except ConflictError:  # another worker journalled one of these keys meanwhile
+        sent = register.together(write)
     for path in held:
         try:
             route_concern(guard, path)
         except CoproduceError as e:
             log.warning("a held concern could not be sent to the safeguarding lead: %s", e)
-    return [
-        Sent(
-            what=label,
-            reference=r.reference,
-            received=r.received.strftime("%d %B %Y at %H:%M UTC").lstrip("0"),
-            late=r.late,
-        )
-        for label, r in zip(labels, receipts, strict=True)
-    ]
+    return sent
+
+
+def _sent(label: str, receipt: Receipt) -> Sent:
+    return Sent(
+        what=label,
+        reference=receipt.reference,
+        received=receipt.received.strftime("%d %B %Y at %H:%M UTC").lstrip("0"),
+        late=receipt.late,
+    )
 
 
 def _short(key: str) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 import threading
-from collections.abc import Iterator
-from typing import IO
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any, TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
@@ -30,25 +32,30 @@ class _WriterQueue:
         self._path = f"{path}.writers.lock"
         self._depth = 0
         self._handle: IO[str] | None = None
+        self._pid = 0
 
     def __enter__(self) -> None:
         self._thread.acquire()
         if self._depth == 0:
             try:
-                handle = open(self._path, "a+")
-                fcntl.flock(handle, fcntl.LOCK_EX)
+                fcntl.flock(self._file(), fcntl.LOCK_EX)
             except OSError:
-                handle = None  # a read-only folder: SQLite's own locking still holds
-            self._handle = handle
+                self._handle = None  # a read-only folder: SQLite's own locking still holds
         self._depth += 1
 
     def __exit__(self, *exc: object) -> None:
         self._depth -= 1
         if self._depth == 0 and self._handle is not None:
             fcntl.flock(self._handle, fcntl.LOCK_UN)
-            self._handle.close()
-            self._handle = None
         self._thread.release()
+
+    def _file(self) -> IO[str]:
+        # Opened once per process (a forked child shares the parent's open file, and with it
+        # the lock: it opens its own).
+        if self._handle is None or self._pid != os.getpid():
+            self._handle = open(self._path, "a+")  # noqa: SIM115
+            self._pid = os.getpid()
+        return self._handle
 
 
 _LOCKS: dict[str, _WriterQueue] = {}
@@ -64,6 +71,24 @@ def _file_lock(url: str) -> contextlib.AbstractContextManager[object]:
         return contextlib.nullcontext()
     with _LOCKS_GUARD:
         return _LOCKS.setdefault(str(parsed.database), _WriterQueue(str(parsed.database)))
+
+
+T = TypeVar("T")
+
+
+@dataclass(eq=False)
+class _Job:
+    """One thread's work in a group commit (``RegisterBase.together``)."""
+
+    fn: Callable[[], Any]
+    finished: bool = False
+    result: Any = None
+    error: BaseException | None = None
+
+    def outcome(self) -> Any:
+        if self.error is not None:
+            raise self.error
+        return self.result
 
 
 class RegisterBase:
@@ -87,6 +112,10 @@ class RegisterBase:
         self.token_key = token_key
         self.display_url = masked(url)
         self._lock = _file_lock(url)
+        self._joined = threading.local()
+        self._group = threading.Condition()
+        self._waiting: list[_Job] = []
+        self._leading = False
         try:
             self._engine = open_engine(url)
             auto = self._engine.dialect.name == "sqlite" if migrate is None else migrate
@@ -115,14 +144,83 @@ class RegisterBase:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """Yield a connection whose changes are committed together, or not at all."""
+        """Yield a connection whose changes are committed together, or not at all.
+
+        Inside another transaction of this register on the same thread, the inner one joins
+        the outer: everything written in the ``with`` block of the outer commits at its end,
+        once (``with register.transaction(): register.save_draft(...); ...``).
+        """
+        joined = getattr(self._joined, "conn", None)
+        if joined is not None:
+            yield joined
+            return
         try:
             with self._lock, self._engine.begin() as conn:
-                yield conn
+                self._joined.conn = conn
+                try:
+                    yield conn
+                finally:
+                    self._joined.conn = None
         except IntegrityError as e:
             raise ConflictError(f"the register refused a change: {reason(e)}") from e
         except SQLAlchemyError as e:
             raise CoproduceError(f"personal-data register error: {reason(e)}") from e
+
+    def together(self, job: Callable[[], T]) -> T:
+        """Run ``job`` (register reads and writes) in a transaction shared with other threads'.
+
+        Group commit: while one thread's group is being written, the jobs of the threads
+        that arrive wait, and the next of them writes them all at once: one turn of the
+        writers' queue and one commit for many requests. Should the group fail, each of its
+        jobs is run again alone, so one job's error (a ConflictError, say) is its own; a job
+        must therefore do nothing but register work. Inside a transaction already, ``job``
+        simply joins it.
+        """
+        if self.in_transaction:
+            return job()
+        mine = _Job(job)
+        with self._group:
+            self._waiting.append(mine)
+            while not mine.finished:
+                if not self._leading:
+                    self._leading = True
+                    break
+                self._group.wait()
+            else:
+                return mine.outcome()
+        try:
+            while not mine.finished:
+                with self._group:
+                    jobs, self._waiting = self._waiting, []
+                self._write_group(jobs)
+                with self._group:
+                    for done in jobs:
+                        done.finished = True
+                    self._group.notify_all()
+        finally:
+            with self._group:
+                self._leading = False
+                self._group.notify_all()
+        return mine.outcome()
+
+    def _write_group(self, jobs: list[_Job]) -> None:
+        try:
+            with self.transaction():
+                results = [j.fn() for j in jobs]
+        except Exception as e:
+            if len(jobs) == 1:
+                jobs[0].error = e
+                return
+            for alone in jobs:
+                self._write_group([alone])
+            return
+        for j, result in zip(jobs, results, strict=True):
+            j.result = result
+
+    @property
+    def in_transaction(self) -> bool:
+        """Return whether this thread is inside one of this register's transactions."""
+        return getattr(self._joined, "conn", None) is not None
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Connection]:

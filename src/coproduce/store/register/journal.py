@@ -82,8 +82,13 @@ class Journal(RegisterBase):
         """Journal submissions (``add_submission``'s fields) in one transaction and commit.
 
         Return (entry, whether it was already there) for each, in order. Should another writer
-        commit one of the same keys meanwhile, the batch is journalled one by one instead.
+        commit one of the same keys meanwhile, the batch is journalled one by one instead;
+        inside an outer ``transaction()`` (which this joins) the clash is a ConflictError for
+        the caller to try again.
         """
+        if self.in_transaction:
+            with self.transaction() as conn:
+                return self._insert_all(conn, rows, floor)
         try:
             with self._lock, self._engine.begin() as conn:
                 return self._insert_all(conn, rows, floor)

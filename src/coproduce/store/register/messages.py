@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import socket
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel
@@ -173,6 +173,22 @@ class MessageLog(RegisterBase):
             lease_until=None,
             attempts=messages.c.attempts + attempts,
         )
+
+    def mark_all_sent(self, attempts: Mapping[str, int]) -> None:
+        """Mark each message sent, after its number of ``attempts``, in one transaction."""
+        now = utcnow()
+        by_count: dict[int, list[str]] = {}
+        for message_id, count in attempts.items():
+            by_count.setdefault(count, []).append(message_id)
+        with self.transaction() as conn:
+            for count, ids in sorted(by_count.items()):
+                for start in range(0, len(ids), CHUNK):
+                    conn.execute(
+                        update(messages)
+                        .where(messages.c.message_id.in_(ids[start : start + CHUNK]))
+                        .values(status="sent", sent=now, error="", lease_until=None,
+                                updated=now, attempts=messages.c.attempts + count)
+                    )  # fmt: skip
 
     def mark_failed(self, message_id: str, *, error: str, attempts: int = 0) -> None:
         """Record that a message could not be delivered, and why."""

@@ -72,16 +72,21 @@ class ParticipantQueries(RegisterBase):
 
     def get_participant(self, participant_id: str) -> ParticipantRecord:
         """Return a participant's record; NotFoundError when unknown or erased."""
-        with self.reading() as conn:
-            row = conn.execute(
-                select(participants).where(participants.c.id == participant_id)
-            ).first()
-            opted = self._globally_opted_out(conn)
+        opted = (
+            select(opt_outs.c.participant_id)
+            .where((opt_outs.c.participant_id == participant_id) & (opt_outs.c.cycle == ALL_CYCLES))
+            .exists()
+        )
+        query = select(participants, opted.label("opted_out_everything")).where(
+            participants.c.id == participant_id
+        )
+        with self.reading() as conn:  # one query: the record, and whether they opted out
+            row = conn.execute(query).first()
         if row is None:
             raise NotFoundError(f"no participant {participant_id} in the register")
         if row.erased is not None:
             raise NotFoundError(f"participant {participant_id} has been erased")
-        return _row_record(row, opted_out=row.id in opted)
+        return _row_record(row, opted_out=bool(row.opted_out_everything))
 
     def get_participants(self, participant_ids: Iterable[str]) -> dict[str, ParticipantRecord]:
         """Return ``{id: record}`` for those of ``participant_ids`` known and not erased."""
