@@ -114,7 +114,7 @@ def check_all(
 ) -> Checked:
     """Check every submission as ``accept_all`` does, journalling nothing."""
     now = record.as_utc(now or record.utcnow())
-    cycle = record.load_cycle(repo, cycle_id)
+    cycle = record.load_cycle(repo, cycle_id, copy=False)  # read only
     if cycle.state in (CycleState.DRAFT, CycleState.CANCELLED):
         raise StateError(f"cycle {cycle_id} is {cycle.state.value}: it takes no feedback")
     audiences: dict[str, str] = {}

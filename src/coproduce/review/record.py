@@ -33,8 +33,12 @@ def cycle_exists(repo: GuidanceRepo, cycle_id: str) -> bool:
     return (repo.root / cycle_path(cycle_id)).is_file()
 
 
-def load_cycle(repo: GuidanceRepo, cycle_id: str) -> ReviewCycle:
-    """Return the cycle recorded under ``reviews/<cycle_id>/``; NotFoundError when none."""
+def load_cycle(repo: GuidanceRepo, cycle_id: str, *, copy: bool = True) -> ReviewCycle:
+    """Return the cycle recorded under ``reviews/<cycle_id>/``; NotFoundError when none.
+
+    ``copy=False`` returns the parsed cycle itself, shared with other callers, for a busy
+    reader that only reads it (the portal's pages, intake's checks): never change it.
+    """
     path = repo.root / cycle_path(cycle_id)
     try:
         stat = path.stat() if "/" not in cycle_id else None
@@ -44,9 +48,8 @@ def load_cycle(repo: GuidanceRepo, cycle_id: str) -> ReviewCycle:
         known = ", ".join(iter_cycle_ids(repo)) or "none yet"
         raise NotFoundError(f"no review cycle {cycle_id!r} (known: {known})")
     # Parsed once per version of the file: a busy portal reads the cycle on every submission.
-    return _parse_cycle(path, stat.st_mtime_ns, stat.st_size, stat.st_ino, cycle_id).model_copy(
-        deep=True
-    )
+    parsed = _parse_cycle(path, stat.st_mtime_ns, stat.st_size, stat.st_ino, cycle_id)
+    return parsed.model_copy(deep=True) if copy else parsed
 
 
 @functools.lru_cache(maxsize=64)

@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -145,6 +145,14 @@ def read_token(register: Register, token: str) -> TokenEntry | None:
     return TokenEntry.model_validate(row._asdict())
 
 
+# Built once: every page a personal link opens runs it (building it costs more than running it).
+_VALID_TOKEN = (
+    select(tokens.c.token_hash, tokens.c.participant_id, tokens.c.cycle, tokens.c.expires)
+    .join(participants, participants.c.id == tokens.c.participant_id)
+    .where((tokens.c.token_hash == bindparam("digest")) & participants.c.erased.is_(None))
+)
+
+
 def verify_token(
     register: Register, token: str, *, now: dt.datetime | None = None
 ) -> tuple[str, str] | None:
@@ -152,13 +160,8 @@ def verify_token(
     if not token or len(token) > 200:
         return None
     digest = hash_token(token)
-    query = (
-        select(tokens.c.token_hash, tokens.c.participant_id, tokens.c.cycle, tokens.c.expires)
-        .join(participants, participants.c.id == tokens.c.participant_id)
-        .where((tokens.c.token_hash == digest) & participants.c.erased.is_(None))
-    )
     with register.reading() as conn:  # one query: the token, and its holder not erased
-        row = conn.execute(query).first()
+        row = conn.execute(_VALID_TOKEN, {"digest": digest}).first()
     # The lookup is by hash; compare again in constant time so a near-miss teaches nothing.
     if row is None or not hmac.compare_digest(row.token_hash, digest):
         return None

@@ -9,10 +9,12 @@ Nobody who opted out of this cycle's emails gets one.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -113,7 +115,7 @@ def send_receipts(workspace: Workspace, confirmations: Sequence[Confirmation]) -
     one. A failure is logged, not raised: the feedback is safe whatever happens to the email.
     """
     register = workspace.register
-    env = template_env(overrides=workspace.templates)
+    env = _email_env(workspace.templates)
     people = register.get_participants(c.participant_id for c in confirmations)
     opted: dict[str, set[str]] = {}
     batch: list[Outgoing] = []
@@ -142,3 +144,11 @@ def send_receipts(workspace: Workspace, confirmations: Sequence[Confirmation]) -
     for message_id, error in report.failed.items():
         log.warning("the confirmation email %s was not sent: %s", message_id, error)
     return set(report.sent)
+
+
+@functools.lru_cache(maxsize=8)
+def _email_env(overrides: Path | None) -> jinja2.Environment:
+    # One per process: compiling the email templates on every round of confirmations cost a
+    # busy portal a fifth of a core. Edits to a template are still seen (jinja2 checks the
+    # file's time when it is used).
+    return template_env(overrides=overrides)

@@ -99,7 +99,7 @@ class PageView:
 
 def build_view(workspace: Workspace, *, cycle_id: str, participant_id: str) -> PageView:
     """Return the page of ``participant_id`` in ``cycle_id``."""
-    cycle = record.load_cycle(workspace.repo, cycle_id)
+    cycle = record.load_cycle(workspace.repo, cycle_id, copy=False)  # read only
     person = workspace.register.get_participant(participant_id)
     known = [*BUILT_IN_AUDIENCES, *workspace.settings.audiences]
     audience = next((a for a in known if a.id == person.audience), None)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from coproduce.errors import CoproduceError, NotFoundError
@@ -50,6 +50,16 @@ class ParticipantEntry(BaseModel):
     erased: bool = False
 
 
+# Built once: every page a personal link opens runs it (building it costs more than running it).
+_ONE_PARTICIPANT = select(
+    participants,
+    select(opt_outs.c.participant_id)
+    .where((opt_outs.c.participant_id == bindparam("pid")) & (opt_outs.c.cycle == ALL_CYCLES))
+    .exists()
+    .label("opted_out_everything"),
+).where(participants.c.id == bindparam("pid"))
+
+
 class ParticipantQueries(RegisterBase):
     """The participants table: pseudonymous ids with the personal data behind them."""
 
@@ -72,16 +82,8 @@ class ParticipantQueries(RegisterBase):
 
     def get_participant(self, participant_id: str) -> ParticipantRecord:
         """Return a participant's record; NotFoundError when unknown or erased."""
-        opted = (
-            select(opt_outs.c.participant_id)
-            .where((opt_outs.c.participant_id == participant_id) & (opt_outs.c.cycle == ALL_CYCLES))
-            .exists()
-        )
-        query = select(participants, opted.label("opted_out_everything")).where(
-            participants.c.id == participant_id
-        )
         with self.reading() as conn:  # one query: the record, and whether they opted out
-            row = conn.execute(query).first()
+            row = conn.execute(_ONE_PARTICIPANT, {"pid": participant_id}).first()
         if row is None:
             raise NotFoundError(f"no participant {participant_id} in the register")
         if row.erased is not None:

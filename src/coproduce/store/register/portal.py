@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -22,6 +22,12 @@ from coproduce.store.register.schema import (
     portal_late,
     portal_leads,
     utcnow,
+)
+
+# Built once: every page a personal link opens reads the person's draft.
+_DRAFT = select(portal_drafts.c.data).where(
+    (portal_drafts.c.participant_id == bindparam("pid"))
+    & (portal_drafts.c.cycle == bindparam("cycle"))
 )
 
 
@@ -48,11 +54,8 @@ class PortalLog(RegisterBase):
 
     def read_draft(self, *, participant_id: str, cycle: str) -> dict[str, Any]:
         """Return a participant's saved draft for a cycle (empty when none)."""
-        where = (portal_drafts.c.participant_id == participant_id) & (
-            portal_drafts.c.cycle == cycle
-        )
         with self.reading() as conn:
-            data = conn.scalar(select(portal_drafts.c.data).where(where))
+            data = conn.scalar(_DRAFT, {"pid": participant_id, "cycle": cycle})
         return dict(data) if data else {}
 
     def save_draft(self, *, participant_id: str, cycle: str, data: dict[str, Any]) -> None:
