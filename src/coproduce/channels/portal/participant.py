@@ -210,8 +210,10 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
         consent = visit.draft.consent
 
         def keep(sent: list[Sent]) -> None:  # committed with the items, in one write
-            if consent in ("named", "anonymous") and not visit.view.minor:
-                register.set_consent_named(visit.view.person.id, consent == "named")
+            named = consent == "named"
+            chose = consent in ("named", "anonymous") and not visit.view.minor
+            if chose and visit.view.person.consent_named is not named:
+                register.set_consent_named(visit.view.person.id, named)
             visit.draft = Draft(
                 consent=consent, sent={**visit.draft.sent, nonce: [s.__dict__ for s in sent]}
             )

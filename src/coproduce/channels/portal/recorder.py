@@ -25,7 +25,9 @@ from coproduce.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-PAUSE_S = 0.25
+# Git costs a few processes a round: a second between rounds keeps that small under load, and
+# nobody waits for it (the send was answered when journalled).
+PAUSE_S = 1.0
 
 Sender = Callable[[Workspace, Sequence[Confirmation]], object]
 
@@ -44,6 +46,7 @@ class Recorder:
         self._confirmations: list[Confirmation] = []
         self._busy = False
         self._stopping = False
+        self._hurry = False
         self._files_read = False
         self._thread: threading.Thread | None = None
 
@@ -62,13 +65,21 @@ class Recorder:
                 self._thread.start()
             self._changed.notify_all()
 
-    def wait_idle(self, timeout: float = 60) -> bool:
-        """Wait until nothing is waiting or under way; return False on ``timeout``."""
+    def wait_idle(self, timeout: float = 60, *, hurry: bool = True) -> bool:
+        """Wait until nothing is waiting or under way; return False on ``timeout``.
+
+        With ``hurry``, a round waiting out its pause starts at once.
+        """
         with self._changed:
-            return self._changed.wait_for(
+            if hurry:
+                self._hurry = True
+                self._changed.notify_all()
+            idle = self._changed.wait_for(
                 lambda: not self._busy and not self._cycles and not self._confirmations,
                 timeout=timeout,
             )
+            self._hurry = False
+            return idle
 
     def flush(self) -> None:
         """Stop the thread and finish every cycle's pending entries and the confirmations."""
@@ -94,7 +105,8 @@ class Recorder:
                 self._busy = True
             try:
                 with self._changed:  # a burst of sends: gather it into one round
-                    self._changed.wait_for(lambda: self._stopping, timeout=self.pause)
+                    self._changed.wait_for(lambda: self._stopping or self._hurry, self.pause)
+                    self._hurry = False
                     cycles, self._cycles = self._cycles, set()
                     confirmations, self._confirmations = self._confirmations, []
                 self._round(cycles, confirmations)

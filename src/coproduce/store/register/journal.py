@@ -116,10 +116,11 @@ class Journal(RegisterBase):
             if row["key"] not in before:
                 new.setdefault(row["key"], row)  # the first of a repeat is the one journalled
         fresh = list(new.values())
+        after: dict[str, JournalEntry] = {}
         if fresh:
             top = self._next_number(conn, floor, by=len(fresh))
-            conn.execute(
-                submissions.insert(),
+            inserted = conn.execute(  # the rows come back as stored: no second read
+                submissions.insert().returning(*submissions.c, sort_by_parameter_order=True),
                 [
                     {
                         **{k: v for k, v in row.items() if k != "respond"},
@@ -128,8 +129,8 @@ class Journal(RegisterBase):
                     for n, row in enumerate(fresh, start=1)
                 ],
             )
+            after = {r.key: JournalEntry.model_validate(r._asdict()) for r in inserted}
             self._respond(conn, [r for r in fresh if r.get("respond", True)])
-        after = {e.key: e for e in self._entries(conn, list(new))}
         seen: set[str] = set()
         out = []
         for row in rows:
