@@ -9,6 +9,7 @@ run writes the same files, git sees no change, and the entries are marked then.
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -174,6 +175,7 @@ def _commit(repo: GuidanceRepo, cycle_id: str, entries: list[JournalEntry]) -> s
     proposed = repo.parsed_document(cycle.slug, cycle.proposed)
     files: dict[str, str | bytes | None] = {}
     for entry in entries:
+        time.sleep(0)  # a long batch lets other threads in (a portal's requests) as it goes
         if is_file_entry(entry):  # its items are entries of their own; git gets no contents
             files[file_path(cycle_id, entry.feedback_id)] = record.dump_yaml(file_record(entry))
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -120,6 +121,7 @@ def send_receipts(workspace: Workspace, confirmations: Sequence[Confirmation]) -
     opted: dict[str, set[str]] = {}
     batch: list[Outgoing] = []
     for c in confirmations:
+        time.sleep(0)  # let request threads in: this runs beside a busy portal's pages
         person = people.get(c.participant_id)
         if c.cycle.id not in opted:
             opted[c.cycle.id] = register.opted_out(c.cycle.id)
