@@ -180,3 +180,70 @@ def test_words_that_look_like_a_disclosure_are_held_for_the_safeguarding_lead_no
     assert item.safeguarding_concern and item.text == HELD_TEXT
     held = list((Path(launched.ctx.repo.state_dir) / "safeguarding").rglob("*.json"))
     assert len(held) == 1 and said in held[0].read_text(encoding="utf-8")
+
+
+def test_sections_remembered_between_pages_show_each_person_only_their_own_words(
+    client: TestClient, launched: Launched
+) -> None:
+    """The draft page's sections are rendered once and remembered (``Pages.fragment``): what
+    one person wrote, a wrong entry's error, or a cleared box must never come back on another
+    page."""
+    from coproduce.channels.portal.draft import MAX_TEXT
+    from coproduce.models import ParticipantRecord
+    from coproduce.review import record
+    from coproduce.store.tokens import issue_tokens, token_expiry
+
+    register = launched.register
+    other = register.new_participant_id()
+    olu = ParticipantRecord(id=other, name="Olu", email="olu@example.org", audience="practitioners")
+    register.add_participants([olu])
+    cycle = record.load_cycle(launched.ctx.repo, launched.cycle_id)
+    token = issue_tokens(register, participant_ids=[other], cycle=cycle.id,
+                         expires=token_expiry(cycle.closes))[other]  # fmt: skip
+    mine, theirs = launched.links[launched.practitioner], f"/r/{token}"
+    box = re.compile(r'name="comment-escalation"[^>]*>([^<]*)</textarea>')
+
+    def comment_on(link: str) -> str:
+        found = box.search(client.get(link).text)
+        assert found is not None
+        return found.group(1)
+
+    assert comment_on(mine) == comment_on(theirs) == ""
+    csrf = csrf_of(client.get(mine).text)
+    client.post(
+        mine, data={"csrf": csrf, "comment-escalation": "Pat's own words", "action": "save"}
+    )
+    assert comment_on(mine) == "Pat&#39;s own words"
+    assert comment_on(theirs) == ""
+    wrong = client.post(
+        mine, data={"csrf": csrf, "comment-escalation": "x" * (MAX_TEXT + 1), "action": "save"}
+    )
+    assert wrong.status_code == 400 and 'id="comment-escalation-error"' in wrong.text
+    assert 'id="comment-escalation-error"' not in client.get(theirs).text
+    client.post(mine, data={"csrf": csrf, "comment-escalation": "", "action": "save"})
+    assert comment_on(mine) == ""
+
+
+def test_remembered_fragments_are_bounded() -> None:
+    from coproduce.channels.portal import pages as pages_module
+    from coproduce.channels.portal.pages import Pages
+
+    pages = Pages()
+    seen = []
+    for n in range(pages_module.FRAGMENTS + 10):
+        seen.append(pages.fragment("_section", ("k", n), **_section_context(f"words {n}")))
+    assert len(pages._fragments) == pages_module.FRAGMENTS
+    assert "words 3" in seen[3] and "words 4" in seen[4]
+    again = pages.fragment("_section", ("k", 3), **_section_context("never rendered"))
+    assert "words 3" not in again  # forgotten (least recently used), so rendered afresh
+
+
+def _section_context(comment: str) -> dict[str, object]:
+    from markupsafe import Markup
+
+    from coproduce.channels.portal.view import SectionView
+
+    section = SectionView(id="s", heading="S", body=Markup("<p>Body</p>"), text="Body",
+                          parent="s", level=2)  # fmt: skip
+    return {"section": section, "youth": False, "questions": [], "answers": {},
+            "comment": comment, "suggestion": None, "preview": "", "errs": {}}  # fmt: skip

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 
 from coproduce.channels.portal.draft import (
     CONSENT_LABELS,
@@ -25,7 +26,7 @@ from coproduce.channels.portal.preview import redline_html
 from coproduce.channels.portal.receipt import Confirmation
 from coproduce.channels.portal.security import FORM, Form, csrf_ok, csrf_token
 from coproduce.channels.portal.sending import Sent, send_items
-from coproduce.channels.portal.view import PageView, build_view
+from coproduce.channels.portal.view import PageView, SectionView, build_view
 from coproduce.errors import CoproduceError
 from coproduce.store.tokens import hash_token, verify_token
 
@@ -142,11 +143,16 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
                 if suggested := visit.draft.suggestions.get(section.id):
                     previews[section.id] = redline_html(section.text, suggested)
         title = ("Error: " if errors else "") + visit.view.title
+        errs = {e.field: e.message for e in errors}
+        sections = {
+            s.id: _section_html(visit, s, errs, previews.get(s.id)) for s in visit.view.sections
+        }
         return pages.render("draft", status=status, page_title=title, errors=errors,
-                            previews=previews, saved=saved, **visit.context())  # fmt: skip
+                            previews=previews, saved=saved, sections=sections,
+                            **visit.context())  # fmt: skip
 
     @app.get("/r/{token}")
-    def show(request: Request, token: str, saved: bool = False) -> Response:
+    async def show(request: Request, token: str, saved: bool = False) -> Response:
         found = verify_token(portal.workspace.register, token)
         if found is not None and _has_outcomes(portal, token, found):
             # after the decision the link says what happened
@@ -234,7 +240,7 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
         return RedirectResponse(f"/r/{token}/sent/{nonce}", status_code=303)
 
     @app.get("/r/{token}/sent/{nonce}")
-    def sent(request: Request, token: str, nonce: str) -> Response:
+    async def sent(request: Request, token: str, nonce: str) -> Response:
         visit = open_visit(portal, request, token)
         if isinstance(visit, Response):
             return visit
@@ -253,6 +259,26 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
         portal.workspace.register.add_opt_out(visit.view.person.id, cycle=visit.view.cycle.id)
         return pages.render("opted-out", page_title="You will get no more emails about this",
                             **visit.context())  # fmt: skip
+
+
+def _section_html(
+    visit: Visit, section: SectionView, errs: dict[str, str], preview: Markup | None
+) -> Markup:
+    """Return one section of the draft page (remembered while its words and errors are the
+    same: most sections of most pages are as everyone first sees them)."""
+    view, draft = visit.view, visit.draft
+    questions = view.questions_in(section.id)
+    answers = {q.id: draft.answers.get(q.id, "") for q in questions}
+    comment = draft.comments.get(section.id, "")
+    suggestion = draft.suggestions.get(section.id)
+    mine = {f"comment-{section.id}", f"suggest-{section.id}", *(f"answer-{q}" for q in answers)}
+    shown_errs = {k: v for k, v in errs.items() if k in mine}
+    context = {"section": section, "youth": view.youth, "questions": questions,
+               "answers": answers, "comment": comment, "suggestion": suggestion,
+               "preview": preview or "", "errs": shown_errs}  # fmt: skip
+    key = (section, view.youth, tuple(questions), tuple(answers.values()), comment, suggestion,
+           tuple(sorted(shown_errs.items())), preview)  # fmt: skip
+    return visit.portal.pages.fragment("_section", key, **context)
 
 
 def _label(view: PageView, submission: Any) -> dict[str, Any]:
