@@ -158,9 +158,9 @@ def test_two_hundred_thousand_words_with_a_few_edits_compare_only_blocks_near_th
     compared = []
     real_score = align.pair_score
 
-    def counted(a: list[int], b: list[int]) -> float:
+    def counted(a: list[int], b: list[int], **options: float) -> float:
         compared.append((a, b))
-        return real_score(a, b)
+        return real_score(a, b, **options)
 
     monkeypatch.setattr(align, "pair_score", counted)
     ops = align_blocks(base, proposed)

@@ -134,3 +134,24 @@ def test_edits_alternating_with_kept_words_more_than_three_times_a_sentence_read
     )
     assert not is_readable(woven)
     assert is_readable(fewer)
+
+
+def test_without_the_rule_a_pair_it_replaces_whole_is_shown_as_word_edits(make) -> None:
+    base = make.doc(make.p("Call the police now."))
+    proposed = make.doc(make.p("Ring the police today."))
+    assert kinds(compute_changes(base, proposed).ops) == ["delete", "insert"]
+    (op,) = compute_changes(base, proposed, readability=False).ops
+    assert op.kind == "replace"
+    assert marked(op.paragraphs[0].ops) == "[-Call-]{+Ring+} the police [-now-]{+today+}."
+
+
+def test_without_the_rule_paragraphs_keeping_under_half_their_words_still_pair(make) -> None:
+    old = [make.h("Intro"), make.p("Record the concern and tell the designated lead")]
+    new = [make.h("Intro"), make.p("Ring the police first, then the duty desk")]
+    assert kinds(align_blocks(old, new)) == ["equal", "delete", "insert"]
+    assert kinds(align_blocks(old, new, readability=False)) == ["equal", "replace"]
+
+
+def test_pair_scores_below_the_rule_count_when_asked_with_a_lower_share() -> None:
+    assert pair_score([1, 2, 3, 4], [1, 9, 8, 7], keep=0.0) == 0.25
+    assert pair_score([1, 2], [3, 4], keep=0.0) == 0.0

@@ -19,7 +19,7 @@ from rapidfuzz.distance import Indel
 from coproduce.models import Block, Heading, ListItem, Table, TableRow, TextBlock
 from coproduce.redline.change import BlockKind, BlockOp, RowOp
 from coproduce.redline.moves import find_moves
-from coproduce.redline.readable import is_readable, pair_score, words
+from coproduce.redline.readable import KEEP, is_readable, pair_score, words
 from coproduce.redline.words import diff_paragraphs
 
 PAIR_THRESHOLD = 0.5
@@ -144,6 +144,7 @@ def _extend(
     span: range,
     free: set[int],
     s: float,
+    keep: float,
 ) -> tuple[range, float]:
     """Return ``span`` widened over free neighbours while that raises similarity to ``fixed``."""
     while True:
@@ -152,7 +153,7 @@ def _extend(
             (range(span.start - 1, span.stop), span.start - 1),
         ):
             if extra in free and not isinstance(blocks[extra], Table):
-                t = pair_score(fixed, [w for k in cand for w in ids[k]])
+                t = pair_score(fixed, [w for k in cand for w in ids[k]], keep=keep)
                 if t > s + 0.05:
                     free.discard(extra)
                     span, s = cand, t
@@ -166,6 +167,7 @@ def _grow(
     ids: tuple[list[list[int]], list[list[int]]],
     pair: tuple[int, int, float],
     free: tuple[set[int], set[int]],
+    keep: float,
 ) -> tuple[range, range, float]:
     """Return a pair grown into a split (or else a merge) when that raises similarity."""
     (base, proposed), (base_ids, new_ids) = sides, ids
@@ -173,9 +175,9 @@ def _grow(
     bi, pj = range(i, i + 1), range(j, j + 1)
     if isinstance(base[i], Table):
         return bi, pj, s
-    pj, s = _extend(base_ids[i], proposed, new_ids, pj, free[1], s)
+    pj, s = _extend(base_ids[i], proposed, new_ids, pj, free[1], s, keep)
     if len(pj) == 1:
-        bi, s = _extend(new_ids[j], base, base_ids, bi, free[0], s)
+        bi, s = _extend(new_ids[j], base, base_ids, bi, free[0], s, keep)
     return bi, pj, s
 
 
@@ -189,12 +191,17 @@ def _pair_kind(base: Sequence[Block], proposed: Sequence[Block]) -> BlockKind:
     return "equal" if block_key(base[0]) == block_key(proposed[0]) else "replace"
 
 
-def _align_gap(base: Sequence[Block], proposed: Sequence[Block]) -> list[BlockOp]:
+def _align_gap(
+    base: Sequence[Block], proposed: Sequence[Block], *, readability: bool = True
+) -> list[BlockOp]:
     """Return the operations for one gap: pairs in order, unpaired blocks deleted or inserted.
 
     Paragraphs pair by their words (:func:`pair_score`); a pair, split or merge whose word
     edits fail the readability rule is shown as whole deletions and insertions instead.
+    With ``readability`` off, the rule's share of kept words does not bound pairing either:
+    any two paragraphs sharing a word can pair, and every pair is shown as word edits.
     """
+    keep = KEEP if readability else 0.0
     table: dict[str, int] = {}
     old_ids = [_word_ids(b, table) for b in base]
     new_ids = [_word_ids(b, table) for b in proposed]
@@ -203,7 +210,7 @@ def _align_gap(base: Sequence[Block], proposed: Sequence[Block]) -> list[BlockOp
         a, b = base[i], proposed[j]
         if isinstance(a, Table) or isinstance(b, Table):
             return block_similarity(a, b)
-        return pair_score(old_ids[i], new_ids[j])
+        return pair_score(old_ids[i], new_ids[j], keep=keep)
 
     pairs = pair_gap(len(base), len(proposed), score)
     free_base = set(range(len(base))) - {p[0] for p in pairs}
@@ -211,10 +218,12 @@ def _align_gap(base: Sequence[Block], proposed: Sequence[Block]) -> list[BlockOp
     ops: list[BlockOp] = []
     i = j = 0
     for pair in pairs:
-        bi, pj, s = _grow((base, proposed), (old_ids, new_ids), pair, (free_base, free_proposed))
+        free = (free_base, free_proposed)
+        bi, pj, s = _grow((base, proposed), (old_ids, new_ids), pair, free, keep)
         ops.extend(BlockOp(kind="delete", base=[b]) for b in base[i : bi.start])
         ops.extend(BlockOp(kind="insert", proposed=[p]) for p in proposed[j : pj.start])
-        ops.extend(_paired([base[k] for k in bi], [proposed[k] for k in pj], s))
+        old, new = [base[k] for k in bi], [proposed[k] for k in pj]
+        ops.extend(_paired(old, new, s, readability=readability))
         i, j = bi.stop, pj.stop
     ops.extend(BlockOp(kind="delete", base=[b]) for b in base[i:])
     ops.extend(BlockOp(kind="insert", proposed=[p]) for p in proposed[j:])
@@ -227,13 +236,15 @@ def _word_ids(block: Block, table: dict[str, int]) -> list[int]:
     return [table.setdefault(w, len(table)) for w in words(block.text)]
 
 
-def _paired(old: list[Block], new: list[Block], s: float) -> list[BlockOp]:
+def _paired(
+    old: list[Block], new: list[Block], s: float, *, readability: bool = True
+) -> list[BlockOp]:
     """Return one paired operation, or whole deletions and insertions when it reads badly."""
     kind = _pair_kind(old, new)
     if kind not in ("replace", "split", "merge"):
         return [BlockOp(kind=kind, base=old, proposed=new, similarity=s)]
     paragraphs = diff_paragraphs(cast(list[TextBlock], old), cast(list[TextBlock], new))
-    if not is_readable(paragraphs):
+    if readability and not is_readable(paragraphs):
         return [
             *(BlockOp(kind="delete", base=[b]) for b in old),
             *(BlockOp(kind="insert", proposed=[b]) for b in new),
@@ -241,8 +252,14 @@ def _paired(old: list[Block], new: list[Block], s: float) -> list[BlockOp]:
     return [BlockOp(kind=kind, base=old, proposed=new, similarity=s, paragraphs=paragraphs)]
 
 
-def align_blocks(base: Sequence[Block], proposed: Sequence[Block]) -> list[BlockOp]:
-    """Return block operations turning ``base`` into ``proposed``, in tracked-output order."""
+def align_blocks(
+    base: Sequence[Block], proposed: Sequence[Block], *, readability: bool = True
+) -> list[BlockOp]:
+    """Return block operations turning ``base`` into ``proposed``, in tracked-output order.
+
+    With ``readability`` off, every pair, split and merge is shown as word edits, even where
+    the readability rule would replace it whole (to measure what the rule costs).
+    """
     table: dict[Hashable, int] = {}
     base_keys = _intern([block_key(b) for b in base], table)
     proposed_keys = _intern([block_key(b) for b in proposed], table)
@@ -254,7 +271,7 @@ def align_blocks(base: Sequence[Block], proposed: Sequence[Block]) -> list[Block
                 for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
             )
         else:
-            ops.extend(_align_gap(base[i1:i2], proposed[j1:j2]))
+            ops.extend(_align_gap(base[i1:i2], proposed[j1:j2], readability=readability))
     find_moves(ops)
     return ops
 

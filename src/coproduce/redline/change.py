@@ -157,13 +157,17 @@ def _table_props_differ(op: BlockOp) -> bool:
     return (base.header, base.align) != (proposed.header, proposed.align)
 
 
-def compute_changes(base: Document, proposed: Document) -> ChangeSet:
-    """Return the changes that turn ``base`` into ``proposed``, words diffed inside blocks."""
+def compute_changes(base: Document, proposed: Document, *, readability: bool = True) -> ChangeSet:
+    """Return the changes that turn ``base`` into ``proposed``, words diffed inside blocks.
+
+    ``readability=False`` leaves out the readability rule (``redline/readable.py``): every
+    paired paragraph is shown as word edits. Only for measuring what the rule costs.
+    """
     # Imported here because align and words build the dataclasses defined above.
     from coproduce.redline.align import align_blocks, align_rows
     from coproduce.redline.words import diff_paragraphs, diff_spans
 
-    ops = align_blocks(base.blocks, proposed.blocks)
+    ops = align_blocks(base.blocks, proposed.blocks, readability=readability)
     for op in ops:
         if op.kind in ("replace", "split", "merge") and not op.paragraphs:
             op.paragraphs = diff_paragraphs(op.base, op.proposed)  # type: ignore[arg-type]

@@ -33,18 +33,18 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def pair_score(base: Sequence[int], proposed: Sequence[int]) -> float:
+def pair_score(base: Sequence[int], proposed: Sequence[int], *, keep: float = KEEP) -> float:
     """Return how well two paragraphs' words pair (0: not at all), from interned word ids.
 
     The score is the Dice share of kept words (twice the kept words over both lengths); it is
-    0 when the kept words are under :data:`KEEP` of the shorter version, where the pair is not
-    shown as edits. Two paragraphs without words score 1.
+    0 when the kept words are under ``keep`` (:data:`KEEP`) of the shorter version, where the
+    pair is not shown as edits. Two paragraphs without words score 1.
     """
     shorter = min(len(base), len(proposed))
     total = len(base) + len(proposed)
     if not shorter:
         return 1.0 if not total else 0.0
-    limit = total - 2 * math.ceil(KEEP * shorter)
+    limit = total - 2 * max(1, math.ceil(keep * shorter))
     distance = Indel.distance(base, proposed, score_cutoff=limit)
     if distance > limit:
         return 0.0
