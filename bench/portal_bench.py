@@ -5,8 +5,9 @@ it, with about a second between actions, against ``coproduce portal --workers 2`
 Reported: p50/p95 latency for opening the page and for sending (the POST and its confirmation
 page), requests per second, and lost or duplicated submissions (journal, then git, after the
 run). In the same run, the same paced load against a bare FastAPI endpoint returning a constant
-string (two uvicorn workers); then each served back to back by ``--concurrency`` clients with
-no pause (personal pages against the constant): the portal's throughput as a ratio to it.
+string (two uvicorn workers, the portal's HTTP protocol); then each served back to back by
+``--concurrency`` clients with no pause (personal pages against the constant): the portal's
+throughput as a ratio to it.
 
 Writes bench/out/portal.json.
 
@@ -30,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from bench.http_client import Connection, HTTPError  # noqa: E402
+from coproduce.channels.portal.http import PROTOCOL  # noqa: E402
 from coproduce.models import ParticipantRecord  # noqa: E402
 from coproduce.review import record  # noqa: E402
 from coproduce.review.feedback import iter_feedback  # noqa: E402
@@ -226,11 +228,14 @@ def _bare(folder: Path, args: argparse.Namespace) -> tuple[dict, dict]:
     import urllib.request
 
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--app-dir", str(folder), "--port", str(port),
-         "--workers", str(args.workers), "--log-level", "warning", "bare_app:app"],
-        start_new_session=True,
-    )  # fmt: skip
+    # Served as the portal is: uvicorn, the same workers, the same HTTP protocol (TCP_NODELAY).
+    serve = (
+        "import sys, uvicorn\n"
+        f"sys.path.insert(0, {str(folder)!r})\n"
+        f"uvicorn.run('bare_app:app', port={port}, workers={args.workers}, log_level='warning', "
+        f"http={PROTOCOL!r})\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", serve], start_new_session=True)
     try:
         for _ in range(150):
             try:

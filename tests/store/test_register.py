@@ -388,3 +388,53 @@ def test_messages_marked_together_are_sent_in_one_write(register: Register) -> N
     assert {m.status for m in log.values()} == {"sent"}
     assert log[ids[0]].attempts == 2 and log[ids[1]].attempts == 1
     assert all(m.sent is not None for m in log.values())
+
+
+def test_one_writer_thread_writes_the_groups_and_stops_when_idle(
+    register: Register, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    from coproduce.store.register import base
+
+    monkeypatch.setattr(base, "WRITER_IDLE_S", 0.2)
+    person = _record(register, email="writer@example.org")
+    register.add_participants([person])
+    ran_on: list[str] = []
+
+    def job() -> str:
+        ran_on.append(threading.current_thread().name)
+        register.save_draft(participant_id=person.id, cycle="c1", data={"n": len(ran_on)})
+        return "kept"
+
+    assert register.together(job) == "kept"
+    assert ran_on == ["coproduce-register-writer"]  # not the caller's thread
+    writer = register._writer
+    assert writer is not None and writer.is_alive()
+    deadline = time.monotonic() + 5
+    while writer.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not writer.is_alive() and register._writer is None  # idle: stopped
+    assert register.together(job) == "kept"  # and a new one starts for the next job
+    assert register.read_draft(participant_id=person.id, cycle="c1") == {"n": 2}
+
+
+def test_upserts_are_compiled_once_not_on_every_write(register: Register) -> None:
+    """SQLite's ON CONFLICT statements have no cache key; the register keeps them as cached
+    statements, so the portal's busiest writes are not compiled again each time."""
+    from sqlalchemy import event
+
+    person = _record(register, email="cached@example.org")
+    register.add_participants([person])
+    seen: list[tuple[str, str]] = []
+
+    def note(conn, cursor, statement, params, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        seen.append((statement.split()[2], context.cache_hit.name))
+
+    event.listen(register.engine, "after_cursor_execute", note)
+    for n in range(3):
+        register.save_draft(participant_id=person.id, cycle="c1", data={"n": n})
+    drafts = [hit for table, hit in seen if table == "portal_drafts"]
+    assert drafts[1:] == ["CACHE_HIT", "CACHE_HIT"]
+    assert register.read_draft(participant_id=person.id, cycle="c1") == {"n": 2}

@@ -39,6 +39,8 @@ def portal(
         return
     import uvicorn
 
+    from coproduce.channels.portal.http import PROTOCOL
+
     workspace = open_workspace()
     _ = workspace.register  # a register that is behind is refused here, naming db upgrade
     if workers > 1 and workspace.settings.secret_key is None:
@@ -58,6 +60,7 @@ def portal(
         log_level="warning",
         server_header=False,
         timeout_graceful_shutdown=5,
+        http=PROTOCOL,  # TCP_NODELAY with any number of workers (see channels/portal/http.py)
     )
 
 

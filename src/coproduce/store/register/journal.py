@@ -12,9 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Integer, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from coproduce.errors import CoproduceError
@@ -40,6 +38,9 @@ class JournalEntry(BaseModel):
     late: bool
     recorded: dt.datetime | None = None
     recorded_commit: str | None = None
+
+
+RESPONSE_KEYS = ("cycle", "participant_id", "at")
 
 
 class Journal(RegisterBase):
@@ -211,12 +212,21 @@ class Journal(RegisterBase):
         # One atomic statement: creates the counter above ``floor`` or adds ``by`` to it and
         # returns the highest number taken. The row stays locked (PostgreSQL) or the database
         # stays reserved (SQLite) until commit.
-        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
-        statement = insert(counters).values(name=FEEDBACK_COUNTER, value=floor + by)
-        upsert = statement.on_conflict_do_update(
-            index_elements=[counters.c.name], set_={"value": counters.c.value + by}
-        )
-        return int(conn.scalar(upsert.returning(counters.c.value)) or 0)
+        def build(insert: Any) -> Any:
+            statement = insert(counters).values(
+                name=bindparam("name", type_=counters.c.name.type),
+                value=bindparam("start", type_=counters.c.value.type),
+            )
+            return statement.on_conflict_do_update(
+                index_elements=[counters.c.name],
+                set_={"value": counters.c.value + bindparam("by", type_=Integer)},
+            ).returning(counters.c.value)
+
+        taken = conn.execute(
+            self.prepared("next-number", build),
+            {"name": FEEDBACK_COUNTER, "start": floor + by, "by": by},
+        ).scalar()
+        return int(taken or 0)
 
     def _respond(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
         # The earliest time each person responded on each cycle; a later one changes nothing.
@@ -226,9 +236,18 @@ class Journal(RegisterBase):
             first[row["cycle"], row["participant_id"]] = min(at, row["received"])
         if not first:
             return
-        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
-        statement = insert(responses).on_conflict_do_nothing(
-            index_elements=["cycle", "participant_id"]
+        statement = self.prepared(
+            "first-response",
+            lambda insert: (
+                insert(responses)
+                .values(
+                    {
+                        k: bindparam(k, type_=responses.c[k].type)
+                        for k in ("cycle", "participant_id", "at")
+                    }
+                )
+                .on_conflict_do_nothing(index_elements=["cycle", "participant_id"])
+            ),
         )
         conn.execute(
             statement, [{"cycle": c, "participant_id": p, "at": at} for (c, p), at in first.items()]

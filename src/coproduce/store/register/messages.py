@@ -16,9 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import ColumnElement, bindparam, select, update
 
 from coproduce.errors import NotFoundError
 from coproduce.store.register.base import RegisterBase
@@ -83,10 +81,16 @@ class MessageLog(RegisterBase):
             }
             for item in pending.values()
         ]
-        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+        statement = self.prepared(
+            f"queue-messages:{','.join(rows[0])}",
+            lambda insert: (
+                insert(messages)
+                .values({k: bindparam(k, type_=messages.c[k].type) for k in rows[0]})
+                .on_conflict_do_nothing(index_elements=["message_id"])
+            ),
+        )
         with self.transaction() as conn:
             for start in range(0, len(rows), CHUNK):
-                statement = insert(messages).on_conflict_do_nothing(index_elements=["message_id"])
                 conn.execute(statement, rows[start : start + CHUNK])
         return self.message_statuses(pending)
 

@@ -12,8 +12,6 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from coproduce.store.register.base import RegisterBase
 from coproduce.store.register.schema import (
@@ -45,12 +43,14 @@ class PortalLog(RegisterBase):
     """The portal_drafts, portal_late and portal_leads tables."""
 
     def _upsert(self, table: Any, keys: list[str], row: dict[str, Any]) -> None:
-        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
-        statement = insert(table).values(**row)
-        changes = {k: statement.excluded[k] for k in row if k not in keys}
-        statement = statement.on_conflict_do_update(index_elements=keys, set_=changes)
+        def build(insert: Any) -> Any:
+            statement = insert(table).values({k: bindparam(k, type_=table.c[k].type) for k in row})
+            changes = {k: statement.excluded[k] for k in row if k not in keys}
+            return statement.on_conflict_do_update(index_elements=keys, set_=changes)
+
+        statement = self.prepared(f"upsert:{table.name}:{','.join(keys)}:{','.join(row)}", build)
         with self.transaction() as conn:
-            conn.execute(statement)
+            conn.execute(statement, row)
 
     def read_draft(self, *, participant_id: str, cycle: str) -> dict[str, Any]:
         """Return a participant's saved draft for a cycle (empty when none)."""
