@@ -438,3 +438,34 @@ def test_upserts_are_compiled_once_not_on_every_write(register: Register) -> Non
     drafts = [hit for table, hit in seen if table == "portal_drafts"]
     assert drafts[1:] == ["CACHE_HIT", "CACHE_HIT"]
     assert register.read_draft(participant_id=person.id, cycle="c1") == {"n": 2}
+
+
+def test_coroutines_wait_for_their_groups_commit_without_a_thread_each(register: Register) -> None:
+    import asyncio
+    import threading
+
+    people = [_record(register, email=f"a{n}@example.org") for n in range(10)]
+    register.add_participants(people)
+    threads: set[str] = set()
+
+    async def save(n: int) -> int:
+        def job() -> int:
+            threads.add(threading.current_thread().name)
+            register.save_draft(participant_id=people[n].id, cycle="c1", data={"n": n})
+            if n == 3:
+                raise ValueError("job 3 fails")
+            return n
+
+        return await register.together_async(job)
+
+    async def main() -> list[object]:
+        return await asyncio.gather(*(save(n) for n in range(10)), return_exceptions=True)
+
+    outcomes = asyncio.run(main())
+    assert [str(o) if isinstance(o, ValueError) else o for o in outcomes] == [
+        "job 3 fails" if n == 3 else n for n in range(10)
+    ]
+    assert threads == {"coproduce-register-writer"}
+    for n, person in enumerate(people):
+        expected = {} if n == 3 else {"n": n}
+        assert register.read_draft(participant_id=person.id, cycle="c1") == expected

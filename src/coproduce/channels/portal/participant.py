@@ -8,6 +8,7 @@ opting out. An unknown, expired or erased link gets one page that never says whi
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
@@ -25,7 +26,7 @@ from coproduce.channels.portal.draft import (
 from coproduce.channels.portal.preview import redline_html
 from coproduce.channels.portal.receipt import Confirmation
 from coproduce.channels.portal.security import FORM, Form, csrf_ok, csrf_token
-from coproduce.channels.portal.sending import Sent, send_items
+from coproduce.channels.portal.sending import Sent, send_items_async
 from coproduce.channels.portal.view import PageView, SectionView, build_view
 from coproduce.errors import CoproduceError
 from coproduce.store.tokens import hash_token, verify_token
@@ -55,15 +56,19 @@ class Visit:
         return self.portal.workspace.register.late_allowed(self.view.cycle.id)
 
     def save(self) -> None:
+        """Keep the draft (inside a register transaction already: as part of it)."""
+        self.portal.workspace.register.together(self._saving())
+
+    async def save_async(self) -> None:
+        """Keep the draft, from the event loop: committed with other requests' writes (group
+        commit), a busy portal saving many drafts in one turn of the writers' queue."""
+        await self.portal.workspace.register.together_async(self._saving())
+
+    def _saving(self) -> Callable[[], None]:
         register = self.portal.workspace.register
         data = self.draft.model_dump(mode="json")
-        # Committed with other requests' writes (group commit): a busy portal saves many
-        # drafts in one turn of the register's writers' queue.
-        register.together(
-            lambda: register.save_draft(
-                participant_id=self.view.person.id, cycle=self.view.cycle.id, data=data
-            )
-        )
+        person, cycle = self.view.person.id, self.view.cycle.id
+        return lambda: register.save_draft(participant_id=person, cycle=cycle, data=data)
 
     def context(self, **extra: Any) -> dict[str, Any]:
         return {
@@ -163,7 +168,7 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
         return draft_page(visit, errors=[], saved=saved)
 
     @app.post("/r/{token}")
-    def save(request: Request, token: str, form: Form = FORM) -> Response:
+    async def save(request: Request, token: str, form: Form = FORM) -> Response:
         opened = open_post(portal, request, token, form)
         if isinstance(opened, Response):
             return opened
@@ -173,7 +178,7 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
         problems = check_ready(visit.draft, visit.view) if action == "check" else []
         if action == "check" and not errors and not problems and not visit.draft.nonce:
             visit.draft.nonce = secrets.token_urlsafe(18)  # saved with the draft: one write
-        visit.save()  # what can be kept is kept, even when something is wrong
+        await visit.save_async()  # what can be kept is kept, even when something is wrong
         if errors:
             return draft_page(visit, errors=errors, status=400)
         if action == "preview":
@@ -185,7 +190,7 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
         return RedirectResponse(f"/r/{token}?saved=true", status_code=303)
 
     @app.get("/r/{token}/check")
-    def check(request: Request, token: str) -> Response:
+    async def check(request: Request, token: str) -> Response:
         visit = open_visit(portal, request, token)
         if isinstance(visit, Response):
             return visit
@@ -193,14 +198,14 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
             return RedirectResponse(f"/r/{token}", status_code=303)
         if not visit.draft.nonce:
             visit.draft.nonce = secrets.token_urlsafe(18)
-            visit.save()
+            await visit.save_async()
         items = iter_submissions(visit.draft, visit.view)
         return pages.render("check", page_title="Check your answers before sending",
                             items=[_label(visit.view, s) for s in items],
                             submissions=items, **visit.context())  # fmt: skip
 
     @app.post("/r/{token}/send")
-    def send(request: Request, token: str, form: Form = FORM) -> Response:
+    async def send(request: Request, token: str, form: Form = FORM) -> Response:
         opened = open_post(portal, request, token, form)
         if isinstance(opened, Response):
             return opened
@@ -226,7 +231,7 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
             visit.save()
 
         register = portal.workspace.register
-        sent = send_items(
+        sent = await send_items_async(
             portal.workspace, cycle_id=visit.view.cycle.id, submissions=submissions,
             nonce=nonce, labels=[_label(visit.view, s)["what"] for s in submissions],
             with_them=keep,

@@ -14,6 +14,9 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.concurrency import run_in_threadpool
 
 from coproduce.channels.safeguarding import hold_concern, route_concern, safeguarding_from
 from coproduce.channels.submit import contact_of
@@ -53,6 +56,48 @@ def send_items(
     the same send: the loser tries once more and finds the items journalled. Git is written
     afterwards, by the ``Recorder``.
     """
+    write, held = _prepare(workspace, cycle_id, submissions, nonce, labels, keys, with_them)
+    register = workspace.register
+    try:
+        sent = register.together(write)  # committed with other requests' writes
+    except ConflictError:  # another worker journalled one of these keys meanwhile
+        sent = register.together(write)
+    _route(workspace, held)
+    return sent
+
+
+async def send_items_async(
+    workspace: Workspace,
+    *,
+    cycle_id: str,
+    submissions: list[Submission],
+    nonce: str,
+    labels: list[str],
+    with_them: Callable[[list[Sent]], None] | None = None,
+) -> list[Sent]:
+    """``send_items`` on an event loop: checked there, committed by the register's writer
+    (``Register.together_async``) while the loop serves other requests."""
+    write, held = _prepare(workspace, cycle_id, submissions, nonce, labels, None, with_them)
+    register = workspace.register
+    try:
+        sent = await register.together_async(write)
+    except ConflictError:
+        sent = await register.together_async(write)
+    if held:  # rare: the safeguarding lead's email is not sent from the event loop
+        await run_in_threadpool(_route, workspace, held)
+    return sent
+
+
+def _prepare(
+    workspace: Workspace,
+    cycle_id: str,
+    submissions: list[Submission],
+    nonce: str,
+    labels: list[str],
+    keys: list[str] | None,
+    with_them: Callable[[list[Sent]], None] | None,
+) -> tuple[Callable[[], list[Sent]], list[Path]]:
+    """Check every item and hold concerns; return the write to commit and the held paths."""
     guard = safeguarding_from(workspace.settings)
     register = workspace.register
     held = []
@@ -80,16 +125,16 @@ def send_items(
             with_them(sent)
         return sent
 
-    try:
-        sent = register.together(write)  # committed with other requests' writes
-    except ConflictError:  # another worker journalled one of these keys meanwhile
-        sent = register.together(write)
+    return write, held
+
+
+def _route(workspace: Workspace, held: list[Path]) -> None:
+    guard = safeguarding_from(workspace.settings)
     for path in held:
         try:
             route_concern(guard, path)
         except CoproduceError as e:
             log.warning("a held concern could not be sent to the safeguarding lead: %s", e)
-    return sent
 
 
 def _sent(label: str, receipt: Receipt) -> Sent:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any, TypeVar
+from typing import IO, Any, TypeVar, cast
 
 from sqlalchemy import Connection, Engine, bindparam, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -86,11 +87,26 @@ class _Job:
     done: threading.Event = field(default_factory=threading.Event)
     result: Any = None
     error: BaseException | None = None
+    wake: Callable[[], object] | None = None  # an event loop's waiter (``together_async``)
 
     def outcome(self) -> Any:
         if self.error is not None:
             raise self.error
         return self.result
+
+    def finish(self, error: BaseException | None = None) -> None:
+        if self.done.is_set():
+            return
+        if error is not None:
+            self.error = error
+        self.done.set()
+        if self.wake is not None:
+            self.wake()
+
+
+def _settle(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 # A group writer with nothing to write for this long stops (the next ``together`` starts one).
@@ -187,16 +203,32 @@ class RegisterBase:
         if self.in_transaction:
             return job()
         mine = _Job(job)
+        self._hand_over(mine)
+        mine.done.wait()
+        return mine.outcome()
+
+    async def together_async(self, job: Callable[[], T]) -> T:
+        """``together`` for an event loop: wait for the group's commit without a thread.
+
+        The job runs on the writer's thread as with ``together``; the coroutine is resumed
+        when its group has committed, so a busy portal's sends need no thread of their own.
+        """
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        mine = _Job(job, wake=lambda: loop.call_soon_threadsafe(_settle, future))
+        self._hand_over(mine)
+        await future
+        return cast(T, mine.outcome())
+
+    def _hand_over(self, job: _Job) -> None:
         with self._group:
-            self._waiting.append(mine)
+            self._waiting.append(job)
             if self._writer is None or not self._writer.is_alive():
                 self._writer = threading.Thread(
                     target=self._write_loop, name="coproduce-register-writer", daemon=True
                 )
                 self._writer.start()
             self._group.notify()
-        mine.done.wait()
-        return mine.outcome()
 
     def _write_loop(self) -> None:
         while True:
@@ -209,12 +241,10 @@ class RegisterBase:
                 self._write_group(jobs)
             except BaseException as e:  # handed to each waiting thread, then raised
                 for j in jobs:
-                    if not j.done.is_set():
-                        j.error = e
-                        j.done.set()
+                    j.finish(e)
                 raise
             for j in jobs:
-                j.done.set()
+                j.finish()
 
     def _write_group(self, jobs: list[_Job]) -> None:
         try:
