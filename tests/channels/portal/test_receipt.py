@@ -129,3 +129,48 @@ def test_nobody_who_opted_out_of_the_cycles_emails_gets_one(
     client.post(f"{link}/opt-out", data={"csrf": csrf_of(client.get(link).text)})
     send(client, link, {"general-comment": "Still here.", "consent": "anonymous"})
     assert handler.received == []
+
+
+def test_a_confirmation_a_stopped_process_never_sent_is_sent_once_by_the_next(
+    launched: Launched,
+    smtp_server: Callable[..., tuple[RecordingHandler, int]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The send is answered once journalled and its confirmation logged as queued with it;
+    a process that stops before its recorder's round (here: the round never gets the
+    confirmation) leaves it queued, and the next process's first round sends it, once."""
+    from coproduce.channels.portal.recorder import Recorder
+
+    handler, port = smtp_server()
+    workspace = launched.ctx.workspace
+    settings = workspace.settings.model_copy(update={"smtp_url": f"smtp://127.0.0.1:{port}"})
+    workspace = dataclasses.replace(workspace, settings=settings)
+    link = launched.links[launched.practitioner]
+    dropped = Recorder.after_send
+    with monkeypatch.context() as patch:  # the first process dies before sending
+        patch.setattr(
+            Recorder, "after_send", lambda self, cycle, confirmation=None: dropped(self, cycle)
+        )
+        app = create_app(workspace, limits=Limits(posts_per_token=1000))
+        with PortalClient(app, base_url="http://127.0.0.1") as first:
+            nonce, page = send(first, link, {"general-comment": "Kept.", "consent": "anonymous"})
+    assert handler.received == []
+    (entry,) = [m for m in launched.register.list_messages(cycle=launched.cycle_id)
+                if m.kind == "receipt"]  # fmt: skip
+    assert entry.status == "queued" and nonce in entry.message_id
+
+    app = create_app(workspace, limits=Limits(posts_per_token=1000))
+    with PortalClient(app, base_url="http://127.0.0.1") as second:  # starts: its first round
+        assert second.app.state.portal.recorder.wait_idle(timeout=60)  # type: ignore[attr-defined]
+        (raw,) = handler.received
+        message, text, _ = read(raw)
+        assert message["Message-ID"] == entry.message_id
+        (reference,) = re.findall(r"<td>(FB-\d+)</td>", page)
+        assert reference in text and link in text  # the link derived again, not stored
+    app = create_app(workspace, limits=Limits(posts_per_token=1000))
+    with PortalClient(app, base_url="http://127.0.0.1") as third:
+        assert third.app.state.portal.recorder.wait_idle(timeout=60)  # type: ignore[attr-defined]
+    assert len(handler.received) == 1  # sent once, never again
+    (entry,) = [m for m in launched.register.list_messages(cycle=launched.cycle_id)
+                if m.kind == "receipt"]  # fmt: skip
+    assert entry.status == "sent"

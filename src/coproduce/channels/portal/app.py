@@ -81,6 +81,7 @@ def create_app(workspace: Workspace, *, limits: Limits | None = None) -> FastAPI
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        portal.recorder.start()  # first: what a stopped process left (files, confirmations)
         yield
         await run_in_threadpool(portal.recorder.flush)  # nothing journalled is left unrecorded
 

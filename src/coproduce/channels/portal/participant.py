@@ -24,7 +24,7 @@ from coproduce.channels.portal.draft import (
     read_form,
 )
 from coproduce.channels.portal.preview import redline_html
-from coproduce.channels.portal.receipt import Confirmation
+from coproduce.channels.portal.receipt import Confirmation, queue_receipt
 from coproduce.channels.portal.security import FORM, Form, csrf_ok, csrf_token
 from coproduce.channels.portal.sending import Sent, send_items_async
 from coproduce.channels.portal.view import PageView, SectionView, build_view
@@ -229,6 +229,10 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
                 consent=consent, sent={**visit.draft.sent, nonce: [s.__dict__ for s in sent]}
             )
             visit.save()
+            # The confirmation is logged as queued with the send: should this process stop
+            # before its recorder's round, the next one sends it (``pending_confirmations``).
+            queue_receipt(portal.workspace, cycle=visit.view.cycle.id,
+                          participant_id=visit.view.person.id, nonce=nonce)  # fmt: skip
 
         register = portal.workspace.register
         sent = await send_items_async(

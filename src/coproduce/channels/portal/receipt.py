@@ -9,6 +9,7 @@ Nobody who opted out of this cycle's emails gets one.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import time
@@ -24,6 +25,7 @@ from coproduce.channels.email import Outgoing, send_batch
 from coproduce.errors import CoproduceError
 from coproduce.invitations import MESSAGE_DOMAIN, Materials, build_message, select_templates
 from coproduce.models import BUILT_IN_AUDIENCES, ParticipantRecord, ReviewCycle
+from coproduce.store.register import NewMessage
 from coproduce.store.tokens import personal_link
 from coproduce.templating import template_env
 from coproduce.workspace import Workspace
@@ -31,11 +33,70 @@ from coproduce.workspace import Workspace
 log = logging.getLogger(__name__)
 
 RECEIPT = "receipt"
+# A confirmation queued but not sent (its process stopped first) is sent by the next portal
+# process to start within this long; an older one is left, logged as queued.
+PENDING_WITHIN = dt.timedelta(days=7)
 
 
 def receipt_id(cycle: str, participant_id: str, nonce: str) -> str:
     """Return the fixed Message-ID of the confirmation of one send."""
     return f"<receipt.{cycle}.{participant_id}.{nonce}@{MESSAGE_DOMAIN}>"
+
+
+def receipt_of(message_id: str) -> tuple[str, str, str] | None:
+    """Return the cycle, participant and nonce a confirmation's Message-ID names, or None.
+
+    (Cycle ids, participant ids and nonces never hold a dot.)
+    """
+    head, at, domain = message_id.strip("<>").partition("@")
+    parts = head.split(".")
+    if not at or domain != MESSAGE_DOMAIN or len(parts) != 4 or parts[0] != RECEIPT:
+        return None
+    return parts[1], parts[2], parts[3]
+
+
+def queue_receipt(workspace: Workspace, *, cycle: str, participant_id: str, nonce: str) -> None:
+    """Log a send's confirmation as queued (in the send's own transaction, when there is
+    one), so that a process stopping before its recorder's round leaves it to be sent by the
+    next one (``pending_confirmations``) rather than lost."""
+    mid = receipt_id(cycle, participant_id, nonce)
+    workspace.register.queue_messages([NewMessage(mid, cycle, participant_id, RECEIPT)])
+
+
+def pending_confirmations(
+    workspace: Workspace, *, within: dt.timedelta = PENDING_WITHIN
+) -> list[Confirmation]:
+    """Return the confirmations queued with their sends in the last ``within`` but never sent.
+
+    A portal process that answered a send and stopped before its recorder's round leaves one;
+    each is rebuilt from the register (the person's draft keeps what the send received) and
+    the cycle, with the person's link derived again from the token key.
+    """
+    from coproduce.channels.portal.view import build_view
+    from coproduce.store.tokens import derive_token, token_key
+
+    register = workspace.register
+    since = dt.datetime.now(dt.UTC) - within
+    found: list[Confirmation] = []
+    key: bytes | None = None
+    for entry in register.queued_messages(kind=RECEIPT, since=since):
+        named = receipt_of(entry.message_id)
+        if named is None:
+            continue
+        cycle_id, participant_id, nonce = named
+        items = register.read_draft(participant_id=participant_id, cycle=cycle_id)
+        sent = items.get("sent", {}).get(nonce)
+        if not sent:
+            continue
+        try:
+            view = build_view(workspace, cycle_id=cycle_id, participant_id=participant_id)
+        except CoproduceError as e:
+            log.warning("a queued confirmation email cannot be rebuilt: %s", e)
+            continue
+        key = key or token_key(register)
+        token = derive_token(key, cycle=cycle_id, participant_id=participant_id)
+        found.append(Confirmation(view.cycle, view.title, participant_id, sent, nonce, token))
+    return found
 
 
 def build_receipt(
@@ -92,6 +153,10 @@ class Confirmation:
     items: Sequence[dict[str, Any]]
     nonce: str
     token: str
+
+    @property
+    def message_id(self) -> str:
+        return receipt_id(self.cycle.id, self.participant_id, self.nonce)
 
 
 def send_receipt(

@@ -8,7 +8,9 @@ server, and the register sees a few writes a round instead of a few per send.
 
 Before its first round, a Word file handed in whose items were never journalled (the process
 stopped in between) is read again (``channels.portal.files``): its items keep their keys, so
-reading twice stores nothing twice. When the portal stops, ``flush`` finishes what is waiting.
+reading twice stores nothing twice. Confirmations are logged as queued with their sends, so
+those a stopped process never sent are sent in the next process's first round (once: the
+message log's claim). When the portal stops, ``flush`` finishes what is waiting.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import threading
 from collections.abc import Callable, Sequence
 
 from coproduce.channels.portal.files import read_pending_files
-from coproduce.channels.portal.receipt import Confirmation, send_receipts
+from coproduce.channels.portal.receipt import Confirmation, pending_confirmations, send_receipts
 from coproduce.errors import CoproduceError
 from coproduce.review.recording import record_pending
 from coproduce.workspace import Workspace
@@ -49,6 +51,7 @@ class Recorder:
         self._stopping = False
         self._hurry = False
         self._files_read = False
+        self._catch_up = False  # a first round asked for by start(), sends or not
         self._thread: threading.Thread | None = None
 
     def after_send(self, cycle_id: str, confirmation: Confirmation | None = None) -> None:
@@ -59,12 +62,23 @@ class Recorder:
                 self._confirmations.append(confirmation)
             if self._stopping:  # the portal is stopping: flush() takes it
                 return
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._loop, name="coproduce-recorder", daemon=True
-                )
-                self._thread.start()
-            self._changed.notify_all()
+            self._start()
+
+    def start(self) -> None:
+        """Start the thread: its first round takes up what a stopped process left (Word files
+        not yet read, confirmations not yet sent), with or without a send to wait for."""
+        with self._changed:
+            if not self._stopping:
+                self._catch_up = True
+                self._start()
+
+    def _start(self) -> None:  # with self._changed held
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(
+                target=self._loop, name="coproduce-recorder", daemon=True
+            )
+            self._thread.start()
+        self._changed.notify_all()
 
     def wait_idle(self, timeout: float = 60, *, hurry: bool = True) -> bool:
         """Wait until nothing is waiting or under way; return False on ``timeout``.
@@ -76,7 +90,7 @@ class Recorder:
                 self._hurry = True
                 self._changed.notify_all()
             idle = self._changed.wait_for(
-                lambda: not self._busy and not self._cycles and not self._confirmations,
+                lambda: not (self._busy or self._cycles or self._confirmations or self._catch_up),
                 timeout=timeout,
             )
             self._hurry = False
@@ -99,11 +113,16 @@ class Recorder:
         while True:
             with self._changed:
                 self._changed.wait_for(
-                    lambda: self._stopping or bool(self._cycles or self._confirmations)
+                    lambda: (
+                        self._stopping
+                        or bool(self._cycles or self._confirmations)
+                        or self._catch_up
+                    )
                 )
                 if self._stopping:
                     return
                 self._busy = True
+                self._catch_up = False  # this round is the one asked for
             try:
                 with self._changed:  # a burst of sends: gather it into one round
                     self._changed.wait_for(lambda: self._stopping or self._hurry, self.pause)
@@ -123,6 +142,9 @@ class Recorder:
         try:
             if not self._files_read:  # once a process: what a stopped one left
                 read_pending_files(workspace)
+                mine = {c.message_id for c in confirmations}
+                left = [c for c in pending_confirmations(workspace) if c.message_id not in mine]
+                confirmations = [*left, *confirmations]
                 self._files_read = True
             if every_cycle:
                 record_pending(repo=workspace.repo, register=workspace.register)

@@ -219,6 +219,26 @@ class MessageLog(RegisterBase):
             rows = conn.execute(query).all()
         return [MessageEntry.model_validate(r._asdict()) for r in rows]
 
+    def queued_messages(self, *, kind: str, since: dt.datetime) -> list[MessageEntry]:
+        """Return the messages of ``kind`` queued since ``since`` and not yet sent or claimed
+        (claims whose lease ran out included), oldest first."""
+        now = utcnow()
+        query = (
+            select(messages)
+            .where(
+                (messages.c.kind == kind)
+                & (messages.c.created >= since)
+                & (
+                    (messages.c.status == "queued")
+                    | ((messages.c.status == "sending") & (messages.c.lease_until < now))
+                )
+            )
+            .order_by(messages.c.created, messages.c.message_id)
+        )
+        with self.reading() as conn:
+            rows = conn.execute(query).all()
+        return [MessageEntry.model_validate(r._asdict()) for r in rows]
+
     def messaged(self, cycle: str, *, kind: str) -> set[str]:
         """Return the ids of participants sent a message of ``kind`` in ``cycle``."""
         query = select(messages.c.participant_id).where(
