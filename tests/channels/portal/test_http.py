@@ -63,6 +63,8 @@ def test_uvicorn_loads_the_portal_protocol_and_the_command_uses_it(
     repo = GuidanceRepo.init(tmp_path / "repo", author=LEAD)
     seen: dict[str, Any] = {}
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.update(kwargs))
+    # The command exports the repository for its worker processes: undone after the test.
+    monkeypatch.setenv("COPRODUCE_REPO", str(repo.root))
     result = CliRunner().invoke(app, ["--repo", str(repo.root), "portal", "--workers", "2"])
     assert result.exit_code == 0, result.output
     assert seen["http"] == PROTOCOL and seen["workers"] == 2
