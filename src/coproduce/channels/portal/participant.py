@@ -153,8 +153,7 @@ def add_routes(app: FastAPI, portal: Portal) -> None:
             s.id: _section_html(visit, s, errs, previews.get(s.id)) for s in visit.view.sections
         }
         return pages.render("draft", status=status, page_title=title, errors=errors,
-                            previews=previews, saved=saved, sections=sections,
-                            **visit.context())  # fmt: skip
+                            saved=saved, sections=sections, **visit.context())  # fmt: skip
 
     @app.get("/r/{token}")
     async def show(request: Request, token: str, saved: bool = False) -> Response:

@@ -84,8 +84,8 @@ def pending_confirmations(
         if named is None:
             continue
         cycle_id, participant_id, nonce = named
-        items = register.read_draft(participant_id=participant_id, cycle=cycle_id)
-        sent = items.get("sent", {}).get(nonce)
+        draft = register.read_draft(participant_id=participant_id, cycle=cycle_id)
+        sent = draft.get("sent", {}).get(nonce)  # what the send received, as its page showed
         if not sent:
             continue
         try:

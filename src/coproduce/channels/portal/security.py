@@ -158,7 +158,7 @@ class RateLimit:
 
 
 async def read_form(request: Request) -> dict[str, Any]:
-    """Return the request's form fields (parsed in the event loop; the route runs in a thread).
+    """Return the request's form fields (parsed in the event loop, before the route runs).
 
     A plain form (every page's but the upload's) is read with the standard library's parser,
     as the multipart library would read it (the last of a repeated field wins) for a fifth of
