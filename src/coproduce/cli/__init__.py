@@ -1,44 +1,70 @@
 """The ``coproduce`` command: a thin face over the library.
 
 Commands import their library modules inside the function so that ``coproduce --help`` and
-commands that run no flow never import prefect.
+commands that run no flow never import prefect. A command named on the command line is run
+from an app holding only the module that defines it (:data:`COMMAND_MODULES`): the other
+modules, and the typer commands they would build, are start-up time the command does not need.
 """
 
 from __future__ import annotations
 
+import importlib
+import os
 import re
 import sys
 import traceback
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from coproduce.cli import (
-    db,
-    demo,
-    documents,
-    feedback,
-    outcomes,
-    pack,
-    participants,
-    portal,
-    redline,
-    review,
-    signoff,
-    triage,
-    worker,
-)
 from coproduce.cli.common import OPTIONS, REPO_HELP, set_options
 from coproduce.errors import CoproduceError
 
-app = typer.Typer(
-    name="coproduce",
-    help="Co-produced guidance review: versioned documents, review cycles, sign-off packs.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
+MODULES = (
+    "documents",
+    "redline",
+    "participants",
+    "review",
+    "feedback",
+    "triage",
+    "pack",
+    "signoff",
+    "outcomes",
+    "demo",
+    "db",
+    "worker",
+    "portal",
 )
+"""The command modules, in the order ``coproduce --help`` lists their commands."""
+
+COMMAND_MODULES = {
+    "init": "documents",
+    "import": "documents",
+    "render": "documents",
+    "list": "documents",
+    "versions": "documents",
+    "history": "documents",
+    "approve": "documents",
+    "redline": "redline",
+    "participants": "participants",
+    "review": "review",
+    "serve": "review",
+    "feedback": "feedback",
+    "triage": "triage",
+    "commit": "triage",
+    "pack": "pack",
+    "signoff": "signoff",
+    "feedback-report": "outcomes",
+    "demo": "demo",
+    "db": "db",
+    "worker": "worker",
+    "portal": "portal",
+}
+"""Each top-level command (or command group) and the module that registers it."""
+
+_GLOBAL_VALUE_OPTIONS = ("--repo",)
+_GLOBAL_FLAGS = ("--verbose", "-v")
 
 
 def _show_version(value: bool) -> None:
@@ -53,7 +79,6 @@ def _show_version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.callback()
 def _global(
     repo: Path | None = typer.Option(None, "--repo", help=REPO_HELP),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show error details."),
@@ -69,28 +94,56 @@ def _global(
     set_options(repo=repo, verbose=verbose)
 
 
-for module in (
-    documents,
-    redline,
-    participants,
-    review,
-    feedback,
-    triage,
-    pack,
-    signoff,
-    outcomes,
-    demo,
-    db,
-    worker,
-    portal,
-):
-    module.register(app)
+def build_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:
+    """Return the ``coproduce`` app with the commands of ``modules`` (default: all of them)."""
+    app = typer.Typer(
+        name="coproduce",
+        help="Co-produced guidance review: versioned documents, review cycles, sign-off packs.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    app.callback()(_global)
+    for name in modules:
+        importlib.import_module(f"coproduce.cli.{name}").register(app)
+    return app
+
+
+def command_module(args: list[str]) -> str | None:
+    """Return the module defining the command ``args`` name, or None when every command is
+    needed (help, --version, a mistake, no command at all)."""
+    rest = iter(args)
+    for arg in rest:
+        if arg in _GLOBAL_VALUE_OPTIONS:
+            next(rest, None)
+        elif arg.startswith(tuple(f"{o}=" for o in _GLOBAL_VALUE_OPTIONS)) or arg in _GLOBAL_FLAGS:
+            continue
+        elif arg.startswith("-"):
+            return None
+        else:
+            return COMMAND_MODULES.get(arg)
+    return None
+
+
+def __getattr__(name: str) -> Any:
+    """Build the whole app on first use of ``coproduce.cli.app`` (PEP 562)."""
+    if name == "app":
+        app = globals()["app"] = build_app()
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; a user error becomes one line on stderr and a non-zero exit."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    # coproduce uses no pydantic plugins; looking for them reads every installed package's
+    # entry points, about 15 ms of each start. PYDANTIC_DISABLE_PLUGINS="" turns them back on.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    module = command_module(args)
+    app = build_app((module,)) if module is not None else build_app()
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=args, standalone_mode=False)
     except CoproduceError as e:
         if OPTIONS.verbose:
             traceback.print_exc()
