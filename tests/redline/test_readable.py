@@ -155,3 +155,20 @@ def test_without_the_rule_paragraphs_keeping_under_half_their_words_still_pair(m
 def test_pair_scores_below_the_rule_count_when_asked_with_a_lower_share() -> None:
     assert pair_score([1, 2, 3, 4], [1, 9, 8, 7], keep=0.0) == 0.25
     assert pair_score([1, 2], [3, 4], keep=0.0) == 0.0
+
+
+def test_weighing_counts_kept_words_islands_and_sentences(make) -> None:
+    from coproduce.redline.readable import weigh
+
+    # "the police" is kept, but only between two edits: an island of two words.
+    weight = weigh(
+        diff_paragraphs([make.p("Call the police now.")], [make.p("Ring the police today.")])
+    )
+    assert (weight.kept, weight.old, weight.new) == (2, 4, 4)
+    assert (weight.islands, weight.island_words, weight.sentences) == (1, 2, 1)
+    assert not weight.keeps_enough()  # islands left out: nothing kept to hold on to
+    assert weight.keeps_enough(islands_count=True)  # as the words alone count: half kept
+    assert not weight.weaves()
+    assert not is_readable(
+        diff_paragraphs([make.p("Call the police now.")], [make.p("Ring the police today.")])
+    )

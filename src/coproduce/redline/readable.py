@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
@@ -51,12 +52,39 @@ def pair_score(base: Sequence[int], proposed: Sequence[int], *, keep: float = KE
     return (total - distance) / total
 
 
-def is_readable(paragraphs: Sequence[ParagraphChange]) -> bool:
-    """Return whether word edits across ``paragraphs`` pass the readability rule.
+@dataclass(frozen=True)
+class Weight:
+    """What a reader weighs in word edits across one replace, split or merge."""
+
+    kept: int
+    """Words kept (shown unmarked), islands included."""
+    old: int
+    """Words of the old version."""
+    new: int
+    """Words of the new version."""
+    islands: int
+    """Kept stretches of at most :data:`ISLAND_WORDS` words with an edit on each side."""
+    island_words: int
+    """Words in those islands."""
+    sentences: int
+    """Sentences in the version that has more of them (at least 1)."""
+
+    def keeps_enough(self, *, islands_count: bool = False) -> bool:
+        """Return whether the kept words (islands left out, unless ``islands_count``) are at
+        least :data:`KEEP` of the shorter version's words."""
+        shorter = min(self.old, self.new)
+        kept = self.kept if islands_count else self.kept - self.island_words
+        return not shorter or kept >= KEEP * shorter
+
+    def weaves(self) -> bool:
+        """Return whether there are more than :data:`SWITCHES_PER_SENTENCE` islands a sentence."""
+        return self.islands > SWITCHES_PER_SENTENCE * self.sentences
+
+
+def weigh(paragraphs: Sequence[ParagraphChange]) -> Weight:
+    """Return the words kept and changed, and the islands, of word edits across ``paragraphs``.
 
     ``paragraphs`` are the output paragraphs of one replace, split or merge (one stream).
-    Kept words count as landmarks unless they are an island: a stretch of at most
-    :data:`ISLAND_WORDS` words with edits on both sides, which a reader cannot hold on to.
     """
     kept = old = new = 0
     islands = island_words = 0
@@ -83,10 +111,18 @@ def is_readable(paragraphs: Sequence[ParagraphChange]) -> bool:
             edited, stretch = True, 0
         sentences[0] += len(_SENTENCE_END.findall(_side(paragraph, "base")))
         sentences[1] += len(_SENTENCE_END.findall(_side(paragraph, "proposed")))
-    shorter = min(old, new)
-    if shorter and kept - island_words < KEEP * shorter:
-        return False
-    return islands <= SWITCHES_PER_SENTENCE * max(1, *sentences)
+    return Weight(kept, old, new, islands, island_words, max(1, *sentences))
+
+
+def is_readable(paragraphs: Sequence[ParagraphChange]) -> bool:
+    """Return whether word edits across ``paragraphs`` pass the readability rule.
+
+    ``paragraphs`` are the output paragraphs of one replace, split or merge (one stream).
+    Kept words count as landmarks unless they are an island: a stretch of at most
+    :data:`ISLAND_WORDS` words with edits on both sides, which a reader cannot hold on to.
+    """
+    weight = weigh(paragraphs)
+    return weight.keeps_enough() and not weight.weaves()
 
 
 def _side(paragraph: ParagraphChange, side: str) -> str:
