@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from html.parser import HTMLParser
 
 from coproduce.models import (
@@ -186,8 +187,8 @@ def test_a_list_is_one_list_however_many_of_its_items_changed() -> None:
     new = doc(para("Do this:"), *items("Write it down.", "Tell the lead today.", "Keep notes."))
     html = render_redline_fragment(attribute_all(compute_changes(base, new), WHO))
     tags = [t for t, _ in parse(html).tags if t in ("ul", "ol", "li")]
-    assert tags.count("ul") == 2  # the legend's list and the document's one list
-    assert tags.count("li") == 2 + 3  # the legend's two lines and the three items
+    assert tags.count("ul") == 3  # the legend's list, where the changes are, the document's list
+    assert tags.count("li") == 2 + 1 + 3  # the legend's two lines, one section, three items
 
 
 def test_links_in_changed_paragraphs_are_kept() -> None:
@@ -206,7 +207,7 @@ def test_links_in_changed_paragraphs_are_kept() -> None:
     )
     html = render_redline_fragment(attribute_all(compute_changes(base, new), WHO))
     anchors = [a.get("href") for t, a in parse(html).tags if t == "a"]
-    assert anchors and set(anchors) == {link}
+    assert anchors and set(anchors) == {link, "#change-1"}  # the link, and where the change is
 
 
 def test_the_legend_explains_formatting_changes_when_there_are_some() -> None:
@@ -232,3 +233,57 @@ def test_a_link_pointed_elsewhere_names_both_targets_on_the_same_words() -> None
     assert [t.split("; ")[-1] for t in titles] == [
         "link changed from https://example.org/old to https://example.org/new"
     ]
+
+
+def test_the_page_lists_where_the_changes_are_section_by_section(make) -> None:
+    base = make.doc(
+        make.p("Opening words stay."),
+        make.p("An opening line that goes."),
+        make.h("Who to tell"),
+        make.p("Tell the lead today."),
+        make.li("Write it down."),
+        make.li("Keep it safe."),
+        make.h("Old section"),
+        make.p("Nothing here changes."),
+        make.h("Records"),
+        make.p("Keep records for six years."),
+    )
+    proposed = make.doc(
+        make.p("Opening words stay."),
+        make.h("Who to tell"),
+        make.p("Tell the designated lead today."),
+        make.li("Write it down at once."),
+        make.li("Keep it safe and locked."),
+        make.h("Old section"),
+        make.p("Nothing here changes."),
+        make.h("Records"),
+        make.p("Keep records for six years."),
+        title="Missing from home protocol",
+    )
+    html = render_redline_html(compute_changes(base, proposed))
+    tags = parse(html)
+    nav = html[html.index('<nav class="where"') : html.index("</nav>")]
+    entries = re.findall(r'<li><a href="#([\w-]+)">([^<]+)</a>: ([^<]+)</li>', nav)
+    assert entries == [
+        ("meta-heading", "Document details", "1 changed"),
+        ("change-1", "Opening text", "1 change"),
+        ("change-2", "Who to tell", "3 changes"),
+    ]
+    ids = {attrs.get("id") for _, attrs in tags.tags}
+    assert {"meta-heading", "change-1", "change-2", "change-3", "change-4"} <= ids
+    assert "change-5" not in ids  # unchanged sections have no entry and no ids
+    assert '<li class="change-replace level-0" id="change-3" tabindex="-1">' in html
+
+
+def test_no_list_of_changes_when_nothing_changed(make) -> None:
+    same = make.doc(make.h("Intro"), make.p("Words."))
+    html = render_redline_html(compute_changes(same, same))
+    assert 'class="where"' not in html
+    assert 'id="change-' not in html
+
+
+def test_a_deleted_heading_names_its_section_as_it_read(make) -> None:
+    base = make.doc(make.h("Intro"), make.p("Stays."), make.h("Going away"), make.p("Also going."))
+    proposed = make.doc(make.h("Intro"), make.p("Stays."))
+    html = render_redline_fragment(compute_changes(base, proposed))
+    assert '<li><a href="#change-1">Going away</a>: 2 changes</li>' in html

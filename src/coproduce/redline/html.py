@@ -56,6 +56,17 @@ class BlockView:
     mark: str = "equal"
     items: list[BlockView] = field(default_factory=list)
     authors: list[int] = field(default_factory=list)
+    anchor: str = ""
+    """The block's id when it holds a change ("change-1", "change-2"...), else ""."""
+
+
+@dataclass
+class SectionChanges:
+    """One entry of "Where the changes are": a section and how many changed blocks it has."""
+
+    title: str
+    anchor: str
+    count: int = 0
 
 
 @dataclass
@@ -261,6 +272,46 @@ def meta_views(changes: ChangeSet, authors: Authors) -> list[dict[str, object]]:
     return views
 
 
+OPENING = "Opening text"
+"""The name of the part of a document before its first heading, in the list of changes."""
+
+
+def changed(view: BlockView) -> bool:
+    """Return whether ``view`` (one block, not a list) shows any change."""
+    if view.change != "equal" or view.mark != "equal":
+        return True
+    cells = (segment for row in view.rows for cell in row.cells for segment in cell)
+    return any(s.kind != "equal" for s in (*view.segments, *cells)) or any(
+        row.change != "equal" for row in view.rows
+    )
+
+
+def where_changes(blocks: list[BlockView]) -> list[SectionChanges]:
+    """Give each changed block (or list item) an id and return, section by section in
+    order, how many changed blocks each section has and where its first one is."""
+    sections: list[SectionChanges] = []
+    current = OPENING
+    number = 0
+    for view in blocks:
+        for block in view.items or [view]:
+            if block.tag.startswith("h") and block.tag[1:].isdigit():
+                current = _plain(block) or current
+            if not changed(block):
+                continue
+            number += 1
+            block.anchor = f"change-{number}"
+            if not sections or sections[-1].title != current:
+                sections.append(SectionChanges(current, block.anchor))
+            sections[-1].count += 1
+    return sections
+
+
+def _plain(view: BlockView) -> str:
+    """Return a heading's words as it now reads (as it read, when it was deleted)."""
+    kept = [s for s in view.segments if s.kind != "del"] or view.segments
+    return "".join(span.text for segment in kept for span in segment.spans).strip()
+
+
 def _context(changes: ChangeSet) -> dict[str, object]:
     authors = Authors()
     meta = meta_views(changes, authors)
@@ -268,6 +319,7 @@ def _context(changes: ChangeSet) -> dict[str, object]:
     kinds = {s.kind for v in _walk(blocks) for s in v.segments}
     return {
         "blocks": blocks,
+        "sections": where_changes(blocks),
         "meta": meta,
         "authors": authors.names,
         "has_format": "format" in kinds,
