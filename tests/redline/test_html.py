@@ -287,3 +287,15 @@ def test_a_deleted_heading_names_its_section_as_it_read(make) -> None:
     proposed = make.doc(make.h("Intro"), make.p("Stays."))
     html = render_redline_fragment(compute_changes(base, proposed))
     assert '<li><a href="#change-1">Going away</a>: 2 changes</li>' in html
+
+
+def test_a_heading_replaced_whole_is_one_section_under_its_new_name(make) -> None:
+    base = make.doc(make.h("Intro"), make.p("Stays."), make.h("Youth clubs"), make.p("Same."))
+    proposed = make.doc(
+        make.h("Intro"), make.p("Stays."), make.h("Community and faith groups"), make.p("Same.")
+    )
+    html = render_redline_fragment(compute_changes(base, proposed))
+    nav = html[html.index('<nav class="where"') : html.index("</nav>")]
+    assert re.findall(r'<li><a href="#([\w-]+)">([^<]+)</a>: ([^<]+)</li>', nav) == [
+        ("change-1", "Community and faith groups", "2 changes")
+    ]

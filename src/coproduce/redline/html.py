@@ -288,21 +288,32 @@ def changed(view: BlockView) -> bool:
 
 def where_changes(blocks: list[BlockView]) -> list[SectionChanges]:
     """Give each changed block (or list item) an id and return, section by section in
-    order, how many changed blocks each section has and where its first one is."""
+    order, how many changed blocks each section has and where its first one is.
+
+    A section is named by its heading as it now reads. A heading deleted and another inserted
+    in its place (a renamed heading shown whole) is one section, under its new name.
+    """
     sections: list[SectionChanges] = []
     current = OPENING
     number = 0
+    renamed: SectionChanges | None = None  # opened by a deleted heading, nothing after it yet
     for view in blocks:
         for block in view.items or [view]:
-            if block.tag.startswith("h") and block.tag[1:].isdigit():
+            heading = block.tag.startswith("h") and block.tag[1:].isdigit()
+            if heading:
                 current = _plain(block) or current
             if not changed(block):
+                renamed = None
                 continue
             number += 1
             block.anchor = f"change-{number}"
-            if not sections or sections[-1].title != current:
+            if heading and renamed is not None:
+                renamed.title = current  # the new name of the section the deleted one opened
+            elif not sections or sections[-1].title != current:
                 sections.append(SectionChanges(current, block.anchor))
             sections[-1].count += 1
+            gone = heading and all(s.kind == "del" for s in block.segments)
+            renamed = sections[-1] if gone and sections[-1].count == 1 else None
     return sections
 
 
