@@ -62,11 +62,10 @@ class BlockView:
 
 @dataclass
 class SectionChanges:
-    """One entry of "Where the changes are": a section and how many changed blocks it has."""
+    """One entry of "Where the changes are": a section and the id of its first change."""
 
     title: str
     anchor: str
-    count: int = 0
 
 
 @dataclass
@@ -209,17 +208,29 @@ class Authors:
 
 
 def group_lists(views: list[BlockView]) -> list[BlockView]:
-    """Return ``views`` with each run of list items of one kind as one list view."""
+    """Return ``views`` with each run of list items as one list view, nested as in the
+    document: an item one level deeper than the item before it opens a list inside that item
+    (its ``items``), so numbering restarts in each sub-list, as in Word."""
     grouped: list[BlockView] = []
+    open_lists: list[BlockView] = []  # the list open at each depth, outermost first
     for view in views:
-        if view.tag in ("ul", "ol"):
-            last = grouped[-1] if grouped else None
-            if last is not None and last.tag == "list" and last.level == (view.tag == "ol"):
-                last.items.append(view)
-                continue
-            grouped.append(BlockView(tag="list", level=int(view.tag == "ol"), items=[view]))
+        if view.tag not in ("ul", "ol"):
+            open_lists = []
+            grouped.append(view)
             continue
-        grouped.append(view)
+        ordered = int(view.tag == "ol")
+        depth = min(view.level, len(open_lists))  # never more than one level deeper
+        del open_lists[depth + 1 :]
+        if len(open_lists) > depth and open_lists[depth].level != ordered:
+            del open_lists[depth:]  # the other kind of list at this depth: a new list
+        if len(open_lists) == depth:
+            new = BlockView(tag="list", level=ordered)
+            if depth == 0:
+                grouped.append(new)
+            else:
+                open_lists[-1].items[-1].items.append(new)
+            open_lists.append(new)
+        open_lists[depth].items.append(view)
     return grouped
 
 
@@ -287,8 +298,8 @@ def changed(view: BlockView) -> bool:
 
 
 def where_changes(blocks: list[BlockView]) -> list[SectionChanges]:
-    """Give each changed block (or list item) an id and return, section by section in
-    order, how many changed blocks each section has and where its first one is.
+    """Give each changed block (or list item) an id and return, in order, the sections holding
+    a change, each with the id of its first changed block.
 
     A section is named by its heading as it now reads. A heading deleted and another inserted
     in its place (a renamed heading shown whole) is one section, under its new name.
@@ -297,24 +308,38 @@ def where_changes(blocks: list[BlockView]) -> list[SectionChanges]:
     current = OPENING
     number = 0
     renamed: SectionChanges | None = None  # opened by a deleted heading, nothing after it yet
-    for view in blocks:
-        for block in view.items or [view]:
-            heading = block.tag.startswith("h") and block.tag[1:].isdigit()
-            if heading:
-                current = _plain(block) or current
-            if not changed(block):
-                renamed = None
-                continue
-            number += 1
-            block.anchor = f"change-{number}"
-            if heading and renamed is not None:
-                renamed.title = current  # the new name of the section the deleted one opened
-            elif not sections or sections[-1].title != current:
-                sections.append(SectionChanges(current, block.anchor))
-            sections[-1].count += 1
-            gone = heading and all(s.kind == "del" for s in block.segments)
-            renamed = sections[-1] if gone and sections[-1].count == 1 else None
+    for block in _in_order(blocks):
+        heading = block.tag.startswith("h") and block.tag[1:].isdigit()
+        if heading:
+            current = _plain(block) or current
+        if not changed(block):
+            renamed = None
+            continue
+        number += 1
+        block.anchor = f"change-{number}"
+        opened = False
+        if heading and renamed is not None:
+            renamed.title = current  # the new name of the section the deleted one opened
+        elif not sections or sections[-1].title != current:
+            sections.append(SectionChanges(current, block.anchor))
+            opened = True
+        gone = heading and all(s.kind == "del" for s in block.segments)
+        renamed = sections[-1] if gone and opened else None
     return sections
+
+
+def _in_order(views: list[BlockView]) -> list[BlockView]:
+    """Return the blocks of ``views`` in reading order, each list item (and its sub-lists)
+    in place of its list."""
+    found: list[BlockView] = []
+    for view in views:
+        if view.tag == "list":
+            for item in view.items:
+                found.append(item)
+                found.extend(_in_order(item.items))
+        else:
+            found.append(view)
+    return found
 
 
 def _plain(view: BlockView) -> str:

@@ -294,3 +294,47 @@ def test_a_lead_triages_a_section_with_the_keyboard_on_pages_axe_finds_sound(
     (decided,) = iter_dispositions(launched.ctx.repo, launched.cycle_id).values()
     assert decided.reason == "The chair is named in the terms of reference."
     assert all(v == [] for v in found.values()), found
+
+
+def test_the_redline_page_with_a_wide_table_reads_on_a_phone_and_its_links_land(
+    tmp_path: Path, browser: Any
+) -> None:
+    from coproduce.models import (
+        Document,
+        DocumentMeta,
+        Heading,
+        Paragraph,
+        Span,
+        Table,
+        TableCell,
+        TableRow,
+    )
+    from coproduce.redline.change import compute_changes
+    from coproduce.redline.html import render_redline_html
+
+    def row(*texts: str) -> TableRow:
+        return TableRow(cells=[TableCell(spans=[Span(text=t)]) for t in texts])
+
+    def table(hours: str) -> Table:
+        email = "frontdoor@westmere-safeguarding.example.org"  # does not wrap
+        cells = ["Children's Front Door", "Receives all concerns", email, hours]
+        return Table(rows=[row("Service", "What", "Phone", "Hours"), row(*cells)])
+
+    def doc(hours: str) -> Document:
+        heading = Heading(level=1, id="contacts", spans=[Span(text="Contacts")])
+        intro = Paragraph(spans=[Span(text="Who to call.")])
+        blocks = [heading, intro, table(hours)]
+        return Document(slug="p", meta=DocumentMeta(title="Protocol"), blocks=blocks)
+
+    week = "Monday to Thursday 8.45am to 5pm, Friday 8.45am to 4.30pm"
+    page_file = tmp_path / "changes.html"
+    page_file.write_text(
+        render_redline_html(compute_changes(doc(week), doc(week + " and Saturday")))
+    )
+    page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+    page.goto(page_file.as_uri())
+    assert fits_the_phone(page)
+    page.get_by_role("link", name="Contacts").click()
+    assert page.url.endswith("#change-1")
+    assert page.evaluate("document.activeElement.tagName") == "TABLE"
+    assert Axe(browser, axe_source()).serious(page.url, page.content()) == []
