@@ -19,7 +19,9 @@ def redline(
     author: str | None = typer.Option(
         None, "--author", help="Put this one name on every change instead of commit authors."
     ),
-    fmt: str = typer.Option("docx", "--format", "-f", help="docx or html."),
+    fmt: str | None = typer.Option(
+        None, "--format", "-f", help="docx or html (default: from the file name's ending)."
+    ),
     allow_empty: bool = typer.Option(
         False, "--allow-empty", help="Write an empty redline when nothing changed."
     ),
@@ -42,7 +44,7 @@ def _redline(
     base: str | None,
     proposed: str,
     author: str | None,
-    fmt: str,
+    fmt: str | None,
     allow_empty: bool,
     output: Path,
 ) -> None:
@@ -50,8 +52,10 @@ def _redline(
     from coproduce.files import write_atomically
     from coproduce.redline import redline as make_redline
 
-    if fmt not in ("docx", "html"):
-        raise InvalidInputError(f"unknown format {fmt!r}: choose docx or html")
+    if output.is_dir():
+        example = output / f"changes.{fmt if fmt in ('docx', 'html') else 'docx'}"
+        raise InvalidInputError(f"{output} is a folder: give a file name, as {example}")
+    fmt = output_format(output, fmt)
     if not output.parent.exists():
         raise NotFoundError(f"output folder does not exist: {output.parent}")
     repo = open_repo()
@@ -67,6 +71,29 @@ def _redline(
     else:
         write_atomically(output, result.to_bytes())
     info(f"Wrote {output}: {result.summary()}")
+
+
+_ENDINGS = {".docx": "docx", ".html": "html", ".htm": "html"}
+
+
+def output_format(output: Path, fmt: str | None) -> str:
+    """Return the format to write: ``fmt`` when given (it must agree with a .docx or .html
+    file name), else the one the file name ends in."""
+    from coproduce.errors import InvalidInputError
+
+    ending = _ENDINGS.get(output.suffix.lower())
+    if fmt is None:
+        if ending is None:
+            raise InvalidInputError(
+                f"cannot tell the format from '{output.name}': end it in .docx or .html,"
+                " or give --format"
+            )
+        return ending
+    if fmt not in ("docx", "html"):
+        raise InvalidInputError(f"unknown format {fmt!r}: choose docx or html")
+    if ending is not None and ending != fmt:
+        raise InvalidInputError(f"--format {fmt} does not match the file name '{output.name}'")
+    return fmt
 
 
 def register(app: typer.Typer) -> None:

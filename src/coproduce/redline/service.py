@@ -19,6 +19,7 @@ from coproduce.docx.tracked import save_tracked_docx, write_tracked_docx
 from coproduce.errors import InvalidInputError, NotFoundError
 from coproduce.models import Document, Table, Version
 from coproduce.redline.change import Attribution, ChangeSet, attribute_all, compute_changes
+from coproduce.store.paths import document_relpath
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -105,11 +106,23 @@ class Redline:
         return render_redline_html(self.changes)
 
     def summary(self) -> str:
-        """Return a one-line count of what changed."""
-        counts = {k: v for k, v in self.changes.count().items() if k != "equal"}
-        parts = [f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(counts.items())]
+        """Return a one-line count of what changed, in words a reader uses."""
+        counts = self.changes.count()
+        said = [
+            (counts.get("replace", 0), "edited"),
+            (counts.get("insert", 0), "added"),
+            (counts.get("delete", 0), "deleted"),
+            (counts.get("move_to", 0), "moved"),
+            (counts.get("split", 0), "split"),
+            (counts.get("merge", 0), "merged"),
+        ]
+        parts = [f"{n} {'paragraph' if n == 1 else 'paragraphs'} {what}" for n, what in said if n]
+        tables = counts.get("table", 0)
+        if tables:
+            parts.append(f"{tables} {'table' if tables == 1 else 'tables'} changed")
         if self.changes.meta:
-            parts.append(f"{len(self.changes.meta)} front-matter")
+            n = len(self.changes.meta)
+            parts.append(f"{n} front-matter {'field' if n == 1 else 'fields'} changed")
         return f"{self.base} -> {self.proposed}: " + (", ".join(parts) or "no changes")
 
 
@@ -135,6 +148,21 @@ def _pair(
         notice = f"'{slug}' does not exist at {proposed}: the whole document is deleted."
         return old, _empty_like(old), [notice]
     raise NotFoundError(f"no guidance document '{slug}' at '{base}' or at '{proposed}'")
+
+
+def _resolve(repo: GuidanceRepo, slug: str, rev: str, option: str) -> str:
+    """Return the commit ``rev`` names; for an unknown one, suggest the document's version tag
+    it may be short for (``1.0`` or ``v1.0`` for ``<slug>/v1.0``)."""
+    try:
+        return repo.resolve(rev)
+    except NotFoundError:
+        bare = rev.removeprefix("v")
+        for guess in (f"{slug}/{rev}", f"{slug}/v{bare}"):
+            if repo.backend.commit_sha(guess) is not None:
+                raise NotFoundError(
+                    f"unknown revision '{rev}'; did you mean {option} {guess}?"
+                ) from None
+        raise
 
 
 def _default_base(repo: GuidanceRepo, slug: str) -> str:
@@ -193,14 +221,24 @@ def _build(
     author: str | None,
     allow_empty: bool,
 ) -> Redline:
-    proposed_sha = repo.resolve(proposed)
+    proposed_sha = _resolve(repo, slug, proposed, "--proposed")
     base = base if base is not None else _default_base(repo, slug)
-    base_sha = repo.resolve(base)
+    base_sha = _resolve(repo, slug, base, "--base")
     old, new, notices = _pair(repo, slug, base, base_sha, proposed, proposed_sha)
+    if proposed == "HEAD" and repo.backend.dirty_paths([document_relpath(slug)]):
+        notices.append(
+            f"guidance/{slug}.md has changes that are not committed: the redline shows the"
+            " last commit (HEAD); commit them to include them."
+        )
     changes = compute_changes(old, new)
     if not changes.changed and not allow_empty:
         raise InvalidInputError(f"no changes between {base} and {proposed}")
     commits = repo.commits_between(base_sha, proposed_sha, slug) if base_sha != proposed_sha else []
+    if not commits and base_sha != proposed_sha and author is None:
+        notices.append(
+            f"{proposed} does not come after {base}, so no commit made these changes: they are"
+            " shown as by 'coproduce' (swap --base and --proposed, or name someone with --author)."
+        )
     last = commits[-1] if commits else None
     fallback = _who(last) if last else Attribution(author or "coproduce", dt.datetime.now(dt.UTC))
     if author is not None:
