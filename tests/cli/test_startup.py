@@ -131,3 +131,12 @@ def test_pydantic_plugins_are_not_searched_unless_asked_for() -> None:
     env["PYDANTIC_DISABLE_PLUGINS"] = ""
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.stdout.strip().splitlines()[-1] == "''"
+
+
+def test_a_cut_line_ends_in_an_ellipsis() -> None:
+    from coproduce.cli.common import clip
+
+    assert clip("Short message", 50) == "Short message"
+    assert clip("Tighten the reporting time for every partner agency", 20) == "Tighten the reporti…"
+    assert clip("Tighten the reporting time", 13) == "Tighten the…"
+    assert len(clip("x" * 80, 50)) == 50

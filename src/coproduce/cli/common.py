@@ -70,6 +70,11 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n")
 
 
+def clip(text: str, width: int) -> str:
+    """Return ``text`` cut to ``width`` characters, ending in "…" when it was cut."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 def info(message: str) -> None:
     """Print a human-facing progress or result line on stderr-free stdout."""
     typer.echo(message)

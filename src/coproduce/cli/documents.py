@@ -11,6 +11,7 @@ from coproduce.cli.common import (
     AUTHOR_HELP,
     JSON_HELP,
     acting_person,
+    clip,
     info,
     load_repo_settings,
     open_repo,
@@ -98,7 +99,7 @@ def list_(json_out: bool = typer.Option(False, "--json", help=JSON_HELP)) -> Non
         info("No guidance documents yet: coproduce import FILE --slug SLUG")
     for row in rows:
         approved = row["approved"] or "not approved"
-        info(f"{row['slug']:32} {row['title'][:48]:48} {approved}")
+        info(f"{row['slug']:32} {clip(row['title'], 48):48} {approved}")
 
 
 def versions(
@@ -114,7 +115,7 @@ def versions(
         return
     for row in rows:
         mark = f"[{row['tag']}]" if row["tag"] else ""
-        when, who, what = row["date"][:10], row["author"], row["message"][:50]
+        when, who, what = row["date"][:10], row["author"], clip(row["message"], 50)
         info(f"{row['commit'][:10]} {when} {who:24} {what} {mark}")
 
 
@@ -132,7 +133,7 @@ def history(
         return
     for row in rows:
         fb = f" ({', '.join(row['feedback'])})" if row["feedback"] else ""
-        when, who, what = row["date"][:10], row["author"], row["message"][:50]
+        when, who, what = row["date"][:10], row["author"], clip(row["message"], 50)
         info(f"{row['commit'][:10]} {when} {row['change']:8} {who:24} {what}{fb}")
 
 
