@@ -325,3 +325,35 @@ def test_a_table_scrolls_sideways_on_its_own_on_a_narrow_screen(make) -> None:
     html = render_redline_html(compute_changes(base, proposed))
     assert '<div class="table-wrap" role="region" aria-label="Table" tabindex="0">' in html
     assert ".table-wrap { overflow-x: auto; position: relative; }" in html
+
+
+def test_each_half_of_a_move_says_so_and_links_to_the_other(make) -> None:
+    moving = make.p("Keep a record of every contact, with the date and who was there.")
+    others = [make.p(f"Paragraph {n} stays where it is, as written before.") for n in range(4)]
+    base = make.doc(moving, *others)
+    proposed = make.doc(*others, moving)
+    html = render_redline_html(compute_changes(base, proposed))
+    source = re.search(
+        r'id="(change-\d+)"[^>]*><span class="moved">Moved from here \(<a href="#(change-\d+)">',
+        html,
+    )
+    target = re.search(
+        r'id="(change-\d+)"[^>]*><span class="moved">Moved here \(<a href="#(change-\d+)">', html
+    )
+    assert source and target, html
+    assert source.group(2) == target.group(1) and target.group(2) == source.group(1)
+    assert "Moved paragraphs say so" in html
+
+
+def test_a_link_pointed_elsewhere_says_where_it_goes_now(make) -> None:
+    old, new = "https://example.org/old-form", "https://example.org/new-form"
+    base = make.doc(make.spans("Use ", ("the form", {"link": old}), " to refer."))
+    proposed = make.doc(make.spans("Use ", ("the form", {"link": new}), " to refer."))
+    html = render_redline_fragment(compute_changes(base, proposed))
+    assert f'<span class="note">(link now goes to {new})</span>' in html
+    unsafe = make.doc(
+        make.spans("Use ", ("the form", {"link": "javascript:alert(1)"}), " to refer.")
+    )
+    html = render_redline_fragment(compute_changes(base, unsafe))
+    assert '<span class="note">(link now goes to a link that is not shown)</span>' in html
+    assert "javascript:" not in html

@@ -41,6 +41,8 @@ class Segment:
     spans: list[Span]
     title: str = ""
     author: int = 0
+    note: str = ""
+    """Shown after the text: where a link whose words stayed now goes."""
 
 
 @dataclass
@@ -58,6 +60,10 @@ class BlockView:
     authors: list[int] = field(default_factory=list)
     anchor: str = ""
     """The block's id when it holds a change ("change-1", "change-2"...), else ""."""
+    move_id: str = ""
+    """For a moved block, what pairs its two halves."""
+    move_link: str = ""
+    """For a moved block, the id of its other half (where it went, or where it was)."""
 
 
 @dataclass
@@ -115,9 +121,23 @@ def _segments(ops: list[SpanOp], who: Attribution | None) -> list[Segment]:
             kind=_SPAN_KIND[op.kind],
             spans=op.base if op.kind == "delete" else op.proposed,
             title=_title(op, who),
+            note=_link_note(op),
         )
         for op in ops
     ]
+
+
+def _link_note(op: SpanOp) -> str:
+    """Return what a reader needs to see of a link changed on the same words ("" otherwise)."""
+    if op.kind != "format":
+        return ""
+    old = next((s.link for s in op.base if s.link), None)
+    new = next((s.link for s in op.proposed if s.link), None)
+    if old == new:
+        return ""
+    if new is None:
+        return "link removed"
+    return f"link now goes to {_shown(new)}" if old else f"link added: {_shown(new)}"
 
 
 def _title(op: SpanOp, who: Attribution | None) -> str:
@@ -243,8 +263,10 @@ def block_views(changes: ChangeSet) -> list[BlockView]:
             views.append(_whole(op.proposed[0], "equal", None, "equal"))
         elif op.kind in ("insert", "move_to"):
             views.append(_whole(op.proposed[0], "ins", who, op.kind))
+            views[-1].move_id = op.move_id or ""
         elif op.kind in ("delete", "move_from"):
             views.append(_whole(op.base[0], "del", who, op.kind))
+            views[-1].move_id = op.move_id or ""
         elif op.kind == "table":
             views.append(_table(op))
         else:
@@ -328,6 +350,18 @@ def where_changes(blocks: list[BlockView]) -> list[SectionChanges]:
     return sections
 
 
+def link_moves(blocks: list[BlockView]) -> None:
+    """Point each half of a moved block at the other (after :func:`where_changes` gave them
+    their ids)."""
+    halves: dict[str, list[BlockView]] = {}
+    for block in _in_order(blocks):
+        if block.change in ("move_from", "move_to") and block.move_id:
+            halves.setdefault(block.move_id, []).append(block)
+    for pair in halves.values():
+        if len(pair) == 2:
+            pair[0].move_link, pair[1].move_link = pair[1].anchor, pair[0].anchor
+
+
 def _in_order(views: list[BlockView]) -> list[BlockView]:
     """Return the blocks of ``views`` in reading order, each list item (and its sub-lists)
     in place of its list."""
@@ -353,9 +387,11 @@ def _context(changes: ChangeSet) -> dict[str, object]:
     meta = meta_views(changes, authors)
     blocks = [authors.mark(v) for v in group_lists(block_views(changes))]
     kinds = {s.kind for v in _walk(blocks) for s in v.segments}
+    sections = where_changes(blocks)
+    link_moves(blocks)
     return {
         "blocks": blocks,
-        "sections": where_changes(blocks),
+        "sections": sections,
         "meta": meta,
         "authors": authors.names,
         "has_format": "format" in kinds,
