@@ -32,7 +32,9 @@ def edited(cli, tmp_path: Path) -> Path:
 def test_the_format_comes_from_the_file_name(cli, edited: Path) -> None:
     result = cli("redline", "schools", "-o", "changes.html", cwd=edited)
     assert result.code == 0, result.err
-    assert (edited / "changes.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    page = (edited / "changes.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "From <strong>schools/v1.1</strong> to <strong>HEAD</strong>." in page
     assert "1 paragraph added" in result.out + result.err
     result = cli("redline", "schools", "-o", "changes.docx", cwd=edited)
     assert result.code == 0, result.err

@@ -357,3 +357,13 @@ def test_a_link_pointed_elsewhere_says_where_it_goes_now(make) -> None:
     html = render_redline_fragment(compute_changes(base, unsafe))
     assert '<span class="note">(link now goes to a link that is not shown)</span>' in html
     assert "javascript:" not in html
+
+
+def test_the_page_names_the_two_versions_it_compares(make) -> None:
+    changes = compute_changes(make.doc(make.p("Old.")), make.doc(make.p("New words.")))
+    html = render_redline_html(changes, compared=("protocol/v1.0", "HEAD"))
+    assert (
+        '<p class="compared">From <strong>protocol/v1.0</strong> to <strong>HEAD</strong>.</p>'
+        in html
+    )
+    assert 'class="compared"' not in render_redline_html(changes)

@@ -410,9 +410,14 @@ def render_redline_fragment(changes: ChangeSet, *, overrides: Path | None = None
 
 
 def render_redline_html(
-    changes: ChangeSet, *, title: str | None = None, overrides: Path | None = None
+    changes: ChangeSet,
+    *,
+    title: str | None = None,
+    compared: tuple[str, str] | None = None,
+    overrides: Path | None = None,
 ) -> str:
-    """Return a whole accessible HTML page showing every change with its author and date."""
+    """Return a whole accessible HTML page showing every change with its author and date;
+    ``compared`` names the two versions (base, proposed) under the title."""
     template = template_env(overrides=overrides).get_template(TEMPLATE)
     heading = title or f"Changes to {changes.proposed.meta.title}"
-    return template.render(page=True, title=heading, **_context(changes))
+    return template.render(page=True, title=heading, compared=compared, **_context(changes))

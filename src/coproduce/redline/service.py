@@ -103,7 +103,7 @@ class Redline:
         """Return the changes as a whole accessible HTML page."""
         from coproduce.redline.html import render_redline_html
 
-        return render_redline_html(self.changes)
+        return render_redline_html(self.changes, compared=(self.base, self.proposed))
 
     def summary(self) -> str:
         """Return a one-line count of what changed, in words a reader uses."""
