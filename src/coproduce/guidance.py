@@ -197,7 +197,7 @@ def render_document(
     if not repo.exists(slug, "HEAD") and not repo.exists(slug):
         raise repo.unknown_document(slug, None)
     if rev is not None:
-        _check_rev(repo, slug, rev)
+        repo.resolve_for(slug, rev, option="--rev")
     document = standing_document(repo, slug, rev=rev)
     if fmt != "md" and not document.meta.owner and organisation:
         meta = document.meta.model_copy(update={"owner": organisation})
@@ -207,19 +207,6 @@ def render_document(
     data = render_bytes(document, fmt=fmt, reference=reference_for(repo))
     write_atomically(output, data)
     return output
-
-
-def _check_rev(repo: GuidanceRepo, slug: str, rev: str) -> None:
-    """Raise NotFoundError for an unknown revision, suggesting ``<slug>/<rev>`` when it exists."""
-    try:
-        repo.resolve(rev)
-    except NotFoundError as e:
-        guess = f"{slug}/{rev}"
-        try:
-            repo.resolve(guess)
-        except NotFoundError:
-            raise e from None
-        raise NotFoundError(f"unknown revision '{rev}'; did you mean --rev {guess}?") from None
 
 
 def reference_for(repo: GuidanceRepo) -> Path:

@@ -293,3 +293,18 @@ def test_a_document_object_is_rendered_to_markdown_before_it_is_committed(repo, 
     assert repo.read_document("escalation") == document
     with pytest.raises(InvalidInputError, match="does not match"):
         repo.write_document(document, slug="other", author=lead, message="Add", create=True)
+
+
+def test_a_bare_version_number_is_answered_with_the_documents_tag(repo, lead, policy):
+    repo.write_document(policy(), slug="escalation", author=lead, message="Add", create=True)
+    repo.approve("escalation", "1.0", author=lead)
+    head = repo.resolve("HEAD")
+    assert repo.resolve_for("escalation", "HEAD", option="--base") == head
+    for short in ("1.0", "v1.0"):
+        with pytest.raises(NotFoundError) as error:
+            repo.resolve_for("escalation", short, option="--base")
+        assert str(error.value) == (
+            f"unknown revision '{short}'; did you mean --base escalation/v1.0?"
+        )
+    with pytest.raises(NotFoundError, match=r"^unknown revision 'v9.9'$"):
+        repo.resolve_for("escalation", "v9.9", option="--rev")

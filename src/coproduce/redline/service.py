@@ -150,21 +150,6 @@ def _pair(
     raise NotFoundError(f"no guidance document '{slug}' at '{base}' or at '{proposed}'")
 
 
-def _resolve(repo: GuidanceRepo, slug: str, rev: str, option: str) -> str:
-    """Return the commit ``rev`` names; for an unknown one, suggest the document's version tag
-    it may be short for (``1.0`` or ``v1.0`` for ``<slug>/v1.0``)."""
-    try:
-        return repo.resolve(rev)
-    except NotFoundError:
-        bare = rev.removeprefix("v")
-        for guess in (f"{slug}/{rev}", f"{slug}/v{bare}"):
-            if repo.backend.commit_sha(guess) is not None:
-                raise NotFoundError(
-                    f"unknown revision '{rev}'; did you mean {option} {guess}?"
-                ) from None
-        raise
-
-
 def _default_base(repo: GuidanceRepo, slug: str) -> str:
     approved = repo.latest_approved(slug)
     if approved is None or approved.tag is None:
@@ -221,9 +206,9 @@ def _build(
     author: str | None,
     allow_empty: bool,
 ) -> Redline:
-    proposed_sha = _resolve(repo, slug, proposed, "--proposed")
+    proposed_sha = repo.resolve_for(slug, proposed, option="--proposed")
     base = base if base is not None else _default_base(repo, slug)
-    base_sha = _resolve(repo, slug, base, "--base")
+    base_sha = repo.resolve_for(slug, base, option="--base")
     old, new, notices = _pair(repo, slug, base, base_sha, proposed, proposed_sha)
     if proposed == "HEAD" and repo.backend.dirty_paths([document_relpath(slug)]):
         notices.append(
@@ -234,7 +219,7 @@ def _build(
     if not changes.changed and not allow_empty:
         raise InvalidInputError(f"no changes between {base} and {proposed}")
     commits = repo.commits_between(base_sha, proposed_sha, slug) if base_sha != proposed_sha else []
-    if not commits and base_sha != proposed_sha and author is None:
+    if changes.changed and not commits and base_sha != proposed_sha and author is None:
         notices.append(
             f"{proposed} does not come after {base}, so no commit made these changes: they are"
             " shown as by 'coproduce' (swap --base and --proposed, or name someone with --author)."

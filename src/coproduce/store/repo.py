@@ -187,6 +187,18 @@ class GuidanceRepo:
             raise NotFoundError(f"unknown revision '{rev}'")
         return sha
 
+    def resolve_for(self, slug: str, rev: str, *, option: str) -> str:
+        """Return ``resolve(rev)``; for an unknown ``rev`` that is short for a version tag of
+        ``slug`` (``1.0`` or ``v1.0`` for ``<slug>/v1.0``), say so, naming ``option``."""
+        sha = self.backend.commit_sha(rev)
+        if sha is not None:
+            return sha
+        bare = rev.removeprefix("v")
+        for guess in (f"{slug}/{rev}", f"{slug}/v{bare}"):
+            if self.backend.commit_sha(guess) is not None:
+                raise NotFoundError(f"unknown revision '{rev}'; did you mean {option} {guess}?")
+        raise NotFoundError(f"unknown revision '{rev}'")
+
     def list_documents(self, rev: str | None = None) -> list[str]:
         """Return the slugs of ``guidance/*.md`` (twins excluded), sorted."""
         if rev is None:
